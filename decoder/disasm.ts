@@ -23,6 +23,8 @@ function bytesOf(size: S, insn: Instruction): number {
   if (size === S.V || size === S.Z) return insn.opsize === 16 ? 2 : 4;
   if (size === S.P) return insn.opsize === 16 ? 4 : 6;
   if (size === S.A) return insn.opsize === 16 ? 4 : 8;
+  if (size === S.RdMb) return insn.hasMem ? 1 : 4;
+  if (size === S.RdMw) return insn.hasMem ? 2 : 4;
   return size;
 }
 

@@ -51,6 +51,10 @@ function parseUncached(text: string): OperandSpec {
   i = SEGS.indexOf(text);
   if (i >= 0) return make(text, K.FixedSeg, S.W, i);
   if (text === 'Ibs') return make(text, K.ImmSx, S.B);
+  // SDM 2D A.2 writes these two-way forms as 'Ry/Mb' and 'Ry/Mw': ModRM r/m with a register
+  // width that differs from the memory width (PEXTRB/PEXTRW/PINSRB/PINSRW, SDM 2B).
+  if (text === 'Ry/Mb') return make(text, K.RmGpr, S.RdMb);
+  if (text === 'Ry/Mw') return make(text, K.RmGpr, S.RdMw);
   const method = METHOD[text[0]];
   const sizeText = text.slice(1);
   const size = SIZE_LETTERS[sizeText];

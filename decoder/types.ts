@@ -65,6 +65,8 @@ export const enum OperandSize {
   V = 100, Z = 101,
   /** Memory blocks and pointers: far pointer (p), bound pair (a), x87 env, x87 state, FXSAVE area, none. */
   P = 102, A = 103, Env = 104, State = 105, Fx = 106, None = 107,
+  /** Ry/Mb and Ry/Mw (PEXTRB, PINSRW, ...): a 32-bit register, or a byte or word in memory. */
+  RdMb = 108, RdMw = 109,
 }
 
 /** A form of an instruction: one row of the opcode table, after parsing. */
