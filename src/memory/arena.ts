@@ -1,0 +1,171 @@
+// The arena: a tenant's whole guest address space, one segment-like window [0, size) backed by
+// one host ArrayBuffer, with a permission byte per 4 KiB page. Every guest access is checked
+// against the page table, reads as strictly as writes; an access outside the window or to a
+// page without the permission throws a GuestFault (the guest gets SIGSEGV), never a host access.
+// The backing buffer is allocated zero-filled by the OS on first touch, so untouched pages cost
+// no host memory.
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+export const PAGE_MASK = PAGE_SIZE - 1;
+
+/** Page permission bits. CODE marks pages that hold translated code (writes must invalidate). */
+export const enum Perm { None = 0, Read = 1, Write = 2, Exec = 4, Code = 8, Used = 16 }
+const ACCESS = Perm.Read | Perm.Write | Perm.Exec;
+
+/** A guest memory fault: the engine turns it into SIGSEGV with the faulting address. */
+export class GuestFault extends Error {
+  constructor(
+    readonly address: number,
+    /** 'read', 'write' or 'exec': what the guest tried. */
+    readonly access: 'read' | 'write' | 'exec',
+    /** True when the page is mapped but lacks the permission (SEGV_ACCERR), else SEGV_MAPERR. */
+    readonly mapped: boolean,
+  ) {
+    super(`guest ${access} fault at 0x${(address >>> 0).toString(16)}`);
+    this.name = 'GuestFault';
+  }
+}
+
+/** Called before a write lands on a page marked Code, so translations of it can be dropped. */
+export type CodeWriteHook = (address: number, length: number) => void;
+
+export class Arena {
+  /** Window size in bytes (a multiple of the page size, at most 4 GiB). */
+  readonly size: number;
+  readonly buffer: ArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly view: DataView;
+  /** One byte of Perm bits per page of the whole 4 GiB space; pages beyond `size` stay None. */
+  readonly perms: Uint8Array;
+  onCodeWrite: CodeWriteHook | null = null;
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size <= 0 || size > 0x1_0000_0000 || size % PAGE_SIZE !== 0) {
+      throw new RangeError(`arena size must be a positive multiple of ${PAGE_SIZE} up to 4 GiB, got ${size}`);
+    }
+    this.size = size;
+    this.buffer = new ArrayBuffer(size);
+    this.u8 = new Uint8Array(this.buffer);
+    this.view = new DataView(this.buffer);
+    this.perms = new Uint8Array(1 << (32 - PAGE_SHIFT));
+  }
+
+  /** Sets the permissions of every page overlapping [address, address+length). */
+  protect(address: number, length: number, perm: Perm): void {
+    if (length <= 0) return;
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + length - 1) >>> PAGE_SHIFT;
+    if (address < 0 || address + length > this.size) {
+      throw new RangeError(`range 0x${address.toString(16)}+0x${length.toString(16)} is outside the arena`);
+    }
+    // Used records that a page was ever mapped, so only such pages need zeroing when remapped.
+    const used = perm === Perm.None ? 0 : Perm.Used;
+    for (let p = first; p <= last; p++) this.perms[p] = (this.perms[p] & (Perm.Code | Perm.Used)) | used | (perm & ACCESS);
+  }
+
+  /**
+   * Maps pages with the given permissions, zero-filled. Pages never mapped before are still the
+   * OS's untouched zero pages, so they are left alone: mapping costs no host memory until used.
+   */
+  map(address: number, length: number, perm: Perm): void {
+    const first = address >>> PAGE_SHIFT;
+    const last = (address + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
+    for (let p = first; p <= last && p < this.perms.length; p++) {
+      if (this.perms[p] & Perm.Used) this.u8.fill(0, p * PAGE_SIZE, Math.min(this.size, (p + 1) * PAGE_SIZE));
+    }
+    this.protect(address, length, perm);
+  }
+
+  /** Unmaps pages: later accesses fault. */
+  unmap(address: number, length: number): void {
+    this.protect(address, length, Perm.None);
+  }
+
+  /** True when every byte of [address, address+length) has all bits of `perm`. */
+  check(address: number, length: number, perm: Perm): boolean {
+    if (length <= 0) return true;
+    address >>>= 0;
+    const end = address + length - 1;
+    if (end >= this.size) return false;
+    for (let p = address >>> PAGE_SHIFT; p <= end >>> PAGE_SHIFT; p++) {
+      if ((this.perms[p] & perm) !== perm) return false;
+    }
+    return true;
+  }
+
+  private fault(address: number, length: number, access: 'read' | 'write' | 'exec', perm: Perm): never {
+    // Report the first byte that lacks the permission, as the MMU would.
+    for (let i = 0; i < length; i++) {
+      const a = (address + i) >>> 0;
+      const p = a < this.size ? this.perms[a >>> PAGE_SHIFT] : 0;
+      if ((p & perm) !== perm) throw new GuestFault(a, access, (p & ACCESS) !== 0);
+    }
+    throw new GuestFault(address >>> 0, access, false);
+  }
+
+  /** Checks a read of `length` bytes; throws GuestFault if not allowed. */
+  checkRead(address: number, length: number): void {
+    if (!this.check(address, length, Perm.Read)) this.fault(address, length, 'read', Perm.Read);
+  }
+
+  /**
+   * Checks a write; on pages holding translated code it first invalidates those translations
+   * and returns 1, so translated code knows to leave before running stale code.
+   */
+  checkWrite(address: number, length: number): number {
+    if (!this.check(address, length, Perm.Write)) this.fault(address, length, 'write', Perm.Write);
+    const a = address >>> 0;
+    for (let p = a >>> PAGE_SHIFT; p <= (a + length - 1) >>> PAGE_SHIFT; p++) {
+      if (this.perms[p] & Perm.Code) {
+        this.onCodeWrite?.(a, length);
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  // The slow paths of translated code's inline accesses: page-crossing, faulting, or Code pages.
+  // Little-endian byte order, as the guest sees it.
+  read8(a: number): number { this.checkRead(a, 1); return this.u8[a >>> 0]; }
+  read16(a: number): number { this.checkRead(a, 2); a >>>= 0; return this.u8[a] | (this.u8[a + 1] << 8); }
+  read32(a: number): number {
+    this.checkRead(a, 4);
+    a >>>= 0;
+    return this.u8[a] | (this.u8[a + 1] << 8) | (this.u8[a + 2] << 16) | (this.u8[a + 3] << 24);
+  }
+  // Writes return 1 when they touched a page holding translated code (see checkWrite).
+  write8(a: number, v: number): number { const c = this.checkWrite(a, 1); this.u8[a >>> 0] = v; return c; }
+  write16(a: number, v: number): number {
+    const c = this.checkWrite(a, 2);
+    a >>>= 0;
+    this.u8[a] = v; this.u8[a + 1] = v >> 8;
+    return c;
+  }
+  write32(a: number, v: number): number {
+    const c = this.checkWrite(a, 4);
+    a >>>= 0;
+    this.u8[a] = v; this.u8[a + 1] = v >> 8; this.u8[a + 2] = v >> 16; this.u8[a + 3] = v >> 24;
+    return c;
+  }
+
+  /** Copies guest bytes out (for system calls): checked, never a view into the arena. */
+  readBytes(address: number, length: number): Uint8Array {
+    this.checkRead(address, length);
+    return this.u8.slice(address >>> 0, (address >>> 0) + length);
+  }
+
+  /** Copies bytes into the guest: checked, and invalidates translated code it overwrites. */
+  writeBytes(address: number, data: Uint8Array): void {
+    this.checkWrite(address, data.length);
+    this.u8.set(data, address >>> 0);
+  }
+
+  /** Reads a NUL-terminated string of at most `max` bytes (checked byte by byte). */
+  readCString(address: number, max = 4096): Uint8Array {
+    for (let i = 0; i < max; i++) {
+      if (this.read8(address + i) === 0) return this.readBytes(address, i);
+    }
+    throw new GuestFault((address + max) >>> 0, 'read', true);
+  }
+}

@@ -1,0 +1,96 @@
+// Host helpers called by generated JavaScript (`H.name(s, m, ...)`): the operations too large to
+// inline (division, CPUID, RDTSC, segment loads, flag materialisation). They take the tenant's
+// state and memory as arguments and keep no tenant data of their own. Extra results go to
+// s.scratch; faults are thrown as GuestTrap / GuestFault.
+
+import { computeFlags, conditionFromFlags, USER_FLAGS } from '../../src/cpu/flags.js';
+import { FPE_INTDIV, GuestTrap, SIGFPE, SIGSEGV, SI_KERNEL } from '../../src/cpu/faults.js';
+import type { CpuState } from '../../src/cpu/state.js';
+import type { Arena } from '../../src/memory/arena.js';
+
+/** What CPUID reports; per tenant (src/cpu/cpuid.ts builds it from the feature set). */
+export interface CpuidSource {
+  cpuid(leaf: number, subleaf: number, out: Int32Array): void;
+}
+
+/** The state object generated code sees: the CPU plus the tenant's CPUID and TLS hooks. */
+export interface HelperState extends CpuState {
+  cpuidSource: CpuidSource;
+  /** Validates a selector for a segment register; returns its base or throws (TLS, issue 4). */
+  segmentBase(seg: number, selector: number): number;
+}
+
+function mulhu(a: number, b: number): number {
+  const r = BigInt(a >>> 0) * BigInt(b >>> 0);
+  return Number(r >> 32n) | 0;
+}
+
+function mulhs(a: number, b: number): number {
+  const r = BigInt(a | 0) * BigInt(b | 0);
+  return Number(BigInt.asIntN(32, r >> 32n)) | 0;
+}
+
+function divideError(): never {
+  // #DE: Linux delivers SIGFPE with FPE_INTDIV for both zero divisors and overflowing quotients.
+  throw new GuestTrap(SIGFPE, FPE_INTDIV);
+}
+
+/** DIV/IDIV: dividend hi:lo, divisor; quotient returned, remainder in scratch[0]. */
+function udiv(s: CpuState, hi: number, lo: number, d: number, bits: number): number {
+  if (d === 0) divideError();
+  if (bits === 32) {
+    const n = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const q = n / BigInt(d >>> 0);
+    if (q > 0xffffffffn) divideError();
+    s.scratch[0] = Number(n % BigInt(d >>> 0)) | 0;
+    return Number(q) | 0;
+  }
+  const n = hi * 2 ** bits + lo; // exact in doubles for 16- and 8-bit forms
+  const q = Math.floor(n / d);
+  if (q >= 2 ** bits) divideError();
+  s.scratch[0] = n - q * d;
+  return q;
+}
+
+function sdiv(s: CpuState, hi: number, lo: number, d: number, bits: number): number {
+  if (d === 0) divideError();
+  const n = (BigInt.asIntN(bits, BigInt(hi)) << BigInt(bits)) | BigInt.asUintN(bits, BigInt(lo));
+  const dd = BigInt.asIntN(bits, BigInt(d));
+  const q = n / dd; // BigInt division truncates toward zero, as IDIV does
+  const limit = 1n << BigInt(bits - 1);
+  if (q >= limit || q < -limit) divideError();
+  s.scratch[0] = Number(BigInt.asUintN(bits, n % dd));
+  return Number(BigInt.asUintN(bits, q));
+}
+
+export const HELPERS = {
+  USER_FLAGS,
+  flags: computeFlags,
+  cond: (cc: number, op: number, dst: number, src: number, src2: number) => conditionFromFlags(cc, computeFlags(op, dst, src, src2)),
+  mulhu,
+  mulhs,
+  div8: (s: CpuState, _m: Arena, ax: number, d: number) => udiv(s, ax >>> 8, ax & 0xff, d, 8),
+  div16: (s: CpuState, _m: Arena, dx: number, ax: number, d: number) => udiv(s, dx, ax, d, 16),
+  div32: (s: CpuState, _m: Arena, edx: number, eax: number, d: number) => udiv(s, edx, eax, d, 32),
+  idiv8: (s: CpuState, _m: Arena, ax: number, d: number) => sdiv(s, ax >>> 8, ax & 0xff, d, 8),
+  idiv16: (s: CpuState, _m: Arena, dx: number, ax: number, d: number) => sdiv(s, dx, ax, d, 16),
+  idiv32: (s: CpuState, _m: Arena, edx: number, eax: number, d: number) => sdiv(s, edx, eax, d, 32),
+  cpuid: (s: HelperState, _m: Arena, leaf: number, subleaf: number) => {
+    s.cpuidSource.cpuid(leaf >>> 0, subleaf >>> 0, s.scratch);
+    return 0;
+  },
+  rdtsc: (s: CpuState) => {
+    s.scratch[0] = Number(s.tsc & 0xffffffffn) | 0;
+    s.scratch[1] = Number((s.tsc >> 32n) & 0xffffffffn) | 0;
+    return 0;
+  },
+  loadSeg: (s: HelperState, _m: Arena, seg: number, selector: number) => {
+    const sel = selector & 0xffff;
+    if (seg === 1) throw new GuestTrap(SIGSEGV, SI_KERNEL); // CS is never a MOV/POP destination
+    s.segBase[seg] = s.segmentBase(seg, sel);
+    s.seg[seg] = sel;
+    return 0;
+  },
+};
+
+export type Helpers = typeof HELPERS;
