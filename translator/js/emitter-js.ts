@@ -9,6 +9,7 @@
 // they were before it, and the block's catch writes them back with that instruction's EIP.
 
 import { Cc, ccOp } from '../../src/cpu/flags.js';
+import { HELPERS } from './helpers.js';
 import type { BinOp, CmpOp, Emitter, HelperName, Size, TrapKind, UnOp, Val } from '../emitter.js';
 
 const v = (s: string) => s as unknown as Val;
@@ -297,6 +298,9 @@ export class JsEmitter implements Emitter {
   }
 
   helper(name: HelperName, args: Val[]): Val {
+    if (!Object.prototype.hasOwnProperty.call(HELPERS, name) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new Error(`emitter: unknown helper '${name}'`);
+    }
     const out = this.fresh();
     this.emit(`const ${out} = H.${name}(s, m${args.map((a) => ', ' + s(a)).join('')});`);
     return v(out);

@@ -7,6 +7,8 @@ import { computeFlags, conditionFromFlags, USER_FLAGS } from '../../src/cpu/flag
 import { FPE_INTDIV, GuestTrap, SIGFPE, SIGSEGV, SI_KERNEL } from '../../src/cpu/faults.js';
 import type { CpuState } from '../../src/cpu/state.js';
 import type { Arena } from '../../src/memory/arena.js';
+import { INTEGER_HELPERS } from './integer-helpers.js';
+import { X87_HELPERS } from './x87-helpers.js';
 
 /** What CPUID reports; per tenant (src/cpu/cpuid.ts builds it from the feature set). */
 export interface CpuidSource {
@@ -63,7 +65,8 @@ function sdiv(s: CpuState, hi: number, lo: number, d: number, bits: number): num
   return Number(BigInt.asUintN(bits, q));
 }
 
-export const HELPERS = {
+/** Helpers of the core integer set; families add theirs in sibling files merged below. */
+const CORE_HELPERS = {
   USER_FLAGS,
   flags: computeFlags,
   cond: (cc: number, op: number, dst: number, src: number, src2: number) => conditionFromFlags(cc, computeFlags(op, dst, src, src2)),
@@ -92,5 +95,7 @@ export const HELPERS = {
     return 0;
   },
 };
+
+export const HELPERS = { ...CORE_HELPERS, ...INTEGER_HELPERS, ...X87_HELPERS };
 
 export type Helpers = typeof HELPERS;
