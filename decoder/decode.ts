@@ -60,8 +60,9 @@ export function decodeInto(insn: Instruction, bytes: Uint8Array, offset: number,
     if (pos >= limit) return fail(insn, outOfBytes, pos - start);
     b = bytes[pos];
     if (b === 0xf0) prefixes |= Prefix.Lock;
-    else if (b === 0xf3) { prefixes |= Prefix.Rep; lastRep = 0xf3; }
-    else if (b === 0xf2) { prefixes |= Prefix.Repne; lastRep = 0xf2; }
+    // F2 and F3 share prefix group 1: the last one given is the one in effect, so only its bit is kept.
+    else if (b === 0xf3) { prefixes = (prefixes & ~Prefix.Repne) | Prefix.Rep; lastRep = 0xf3; }
+    else if (b === 0xf2) { prefixes = (prefixes & ~Prefix.Rep) | Prefix.Repne; lastRep = 0xf2; }
     else if (b === 0x66) prefixes |= Prefix.OpSize;
     else if (b === 0x67) prefixes |= Prefix.AdSize;
     else if (SEG_OF_PREFIX[b] >= 0) insn.seg = SEG_OF_PREFIX[b];

@@ -116,7 +116,8 @@ export const ONE_BYTE_ROWS: RowDraft[] = [
   row('cc', 'int3', 'trap'),
   row('cd', 'int Ib', 'int'),
   row('ce', 'into', 'trap r:o'),
-  row('cf', 'iretw/iretd', 'far ret w:oszapcdit'),
+  // SDM Vol. 2A IRET/IRETD: IRET is the 16-bit operand-size spelling, IRETD the 32-bit one.
+  row('cf', 'iret/iretd', 'far ret w:oszapcdit'),
   row('d4', 'aam Ib', 'w:szp u:oac'), row('d5', 'aad Ib', 'w:szp u:oac'),
   // SALC: undocumented in the SDM tables but executed by every P6-class CPU (AL = CF ? FF : 0).
   row('d6', 'salc', 'r:c'),
@@ -130,7 +131,7 @@ export const ONE_BYTE_ROWS: RowDraft[] = [
   row('ec', 'in AL,DX', 'privileged'), row('ed', 'in eAX,DX', 'privileged'),
   row('ee', 'out DX,AL', 'privileged'), row('ef', 'out DX,eAX', 'privileged'),
   // INT1/ICEBP raises #DB: Linux delivers SIGTRAP.
-  row('f1', 'int1', 'int'),
+  row('f1', 'int1', 'trap'),
   row('f4', 'hlt', 'privileged'),
   row('f5', 'cmc', 'r:c w:c'),
   row('f6/0', 'test Eb,Ib', 'w:oszpc u:a'), row('f6/1', 'test Eb,Ib', 'w:oszpc u:a'),

@@ -67,7 +67,10 @@ export const TWO_BYTE_ROWS: RowDraft[] = [
   row('0f be', 'movsx Gv,Eb'), row('0f bf', 'movsx Gv,Ew'),
   row('0f c0', 'xadd Eb,Gb', 'lock w:oszapc'), row('0f c1', 'xadd Ev,Gv', 'lock w:oszapc'),
   row('0f c7/1 mem', 'cmpxchg8b Mq', 'lock cx8 w:z'),
-  row('0f c7/6 reg', 'rdrand Rv', 'rdrand w:oszapc'), row('0f c7/7 reg', 'rdseed Rv', 'rdseed w:oszapc'),
+  // RDRAND/RDSEED are "NFx 0F C7 /6, /7": F2/F3 are not allowed (66 is, for a 16-bit operand), and
+  // F3 0F C7 /7 is RDPID on CPUs that have it (SDM Vol. 2B RDRAND, RDSEED, RDPID).
+  row('np 0f c7/6 reg', 'rdrand Rv', 'rdrand w:oszapc'), row('66 0f c7/6 reg', 'rdrand Rv', 'rdrand w:oszapc'),
+  row('np 0f c7/7 reg', 'rdseed Rv', 'rdseed w:oszapc'), row('66 0f c7/7 reg', 'rdseed Rv', 'rdseed w:oszapc'),
   row('np 0f c7/6 mem', 'vmptrld Mq', 'privileged'), row('66 0f c7/6 mem', 'vmclear Mq', 'privileged'),
   row('f3 0f c7/6 mem', 'vmxon Mq', 'privileged'), row('np 0f c7/7 mem', 'vmptrst Mq', 'privileged'),
   row('0f c8+r', 'bswap Zd'),
