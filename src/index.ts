@@ -1,0 +1,12 @@
+// The vxts package root: the public API for embedders.
+// The low layer (Vx32-like): a Machine runs guest code until a trap and knows nothing of Linux;
+// an embedder can drive it with its own personality. The decoder and disassembler are public too.
+
+export { Machine } from './engine/machine.js';
+export type { MachineOptions, MachineStats, RunResult } from './engine/machine.js';
+export { Arena, GuestFault, Perm, PAGE_SIZE } from './memory/arena.js';
+export { CpuState, EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI } from './cpu/state.js';
+export {
+  decode, decodeInto, formatInstruction, formatLine, validate, DEFAULT_FEATURES, Instruction, OPCODE_TABLE,
+} from '../decoder/index.js';
+export type { Verdict, CpuFeatures, OpcodeRow, IsaExt } from '../decoder/index.js';
