@@ -44,6 +44,7 @@ export function decodeInto(insn: Instruction, bytes: Uint8Array, offset: number,
   const limit = end - start >= 15 ? start + 15 : end;
   const outOfBytes: DecodeError = end - start >= 15 ? 'too-long' : 'truncated';
   insn.address = address;
+  insn.prefixes = 0; insn.opsize = 32; insn.adsize = 32; insn.opcode = 0;
   insn.error = null;
   insn.row = null;
   insn.seg = -1;
@@ -91,11 +92,11 @@ export function decodeInto(insn: Instruction, bytes: Uint8Array, offset: number,
     // In 32-bit mode these are VEX/EVEX prefixes when the next byte has mod == 3 (SDM 2A, 2.3.5;
     // the LES/LDS/BOUND register forms they overlay were #UD). The target CPU has no AVX: #UD.
     if (pos + 1 >= limit) return fail(insn, outOfBytes, pos + 1 - start);
-    if (bytes[pos + 1] >= 0xc0) return fail(insn, 'vex', pos + 1 - start);
+    if (bytes[pos + 1] >= 0xc0) return fail(insn, 'vex', pos + 2 - start);
   } else if (b === 0x8f) {
     // AMD XOP overlays POP Ev when ModRM.reg != 0 (those forms are #UD on Intel CPUs).
     if (pos + 1 >= limit) return fail(insn, outOfBytes, pos + 1 - start);
-    if ((bytes[pos + 1] & 0x38) !== 0) return fail(insn, 'vex', pos + 1 - start);
+    if ((bytes[pos + 1] & 0x38) !== 0) return fail(insn, 'vex', pos + 2 - start);
   }
   pos++;
   insn.opcode = b;

@@ -64,8 +64,10 @@ const ERROR_TEXT: Record<string, [GuestSignal, string]> = {
  * the kernel maps #GP; loads of FS/GS are allowed here and checked when executed.
  */
 export function validate(insn: Instruction, bytes: Uint8Array, offset: number, features: CpuFeatures = DEFAULT_FEATURES): Verdict {
-  const where = () => `at 0x${insn.address.toString(16)}: ${instructionBytes(insn, bytes, offset)}`;
   const row = insn.row;
+  // The common case allocates nothing: a shared verdict per control-flow kind.
+  if (row !== null && row.verdict === 'ok' && features.has(row.ext)) return ALLOWED[row.flow];
+  const where = () => `at 0x${insn.address.toString(16)}: ${instructionBytes(insn, bytes, offset)}`;
   if (row === null) {
     const err = insn.error ?? 'undefined';
     const [signal, text] = ERROR_TEXT[err];
@@ -82,7 +84,7 @@ export function validate(insn: Instruction, bytes: Uint8Array, offset: number, f
     case 'int':
       // INT 0x80 is the i386 Linux system call gate (DPL 3); every other vector has DPL 0 and
       // faults with #GP (SDM Vol. 3A, 6.12.1.1), which Linux reports as SIGSEGV.
-      if (insn.imm === 0x80) return { ok: true, flow: 'syscall' };
+      if (insn.imm === 0x80) return ALLOWED.syscall;
       return { ok: false, signal: 'SIGSEGV', reason: 'int', message: `SIGSEGV ${named()}: interrupt 0x${insn.imm.toString(16)} is not a system call gate` };
     case 'ok':
       break;
@@ -90,11 +92,14 @@ export function validate(insn: Instruction, bytes: Uint8Array, offset: number, f
   if (!features.has(row.ext)) {
     // TZCNT and LZCNT are REP BSF / REP BSR: without BMI1 / LZCNT the CPU ignores the REP and
     // executes BSF / BSR (SDM Vol. 2B, TZCNT and LZCNT). The translator does the same.
-    if (row.ext === 'bmi1' || row.ext === 'lzcnt') return { ok: true, flow: row.flow };
+    if (row.ext === 'bmi1' || row.ext === 'lzcnt') return ALLOWED[row.flow];
     return {
       ok: false, signal: 'SIGILL', reason: 'unsupported',
       message: `SIGILL ${named()}: ${extName(row.ext)} is not enabled for this guest CPU`,
     };
   }
-  return { ok: true, flow: row.flow };
+  return ALLOWED[row.flow];
 }
+
+const FLOWS: FlowKind[] = ['none', 'jump', 'jcc', 'call', 'ijump', 'icall', 'ret', 'trap', 'syscall'];
+const ALLOWED = Object.fromEntries(FLOWS.map((flow) => [flow, Object.freeze({ ok: true, flow })])) as Record<FlowKind, Verdict>;

@@ -1,29 +1,15 @@
 // A tiny test harness around the Machine: assemble with keystone, map code/stack pages, run.
 // Tests read as assembly; the harness keeps the page layout in one place.
 
-import { Const, Keystone, loadKeystone } from 'keystone-wasm';
 import { Machine, type MachineOptions, type RunResult } from '../../src/engine/machine';
 import { Perm } from '../../src/memory/arena';
+import { assemble, loadAssembler } from './asm';
 
 export const CODE = 0x0804_8000;
 export const STACK_TOP = 0x0010_0000;
 export const DATA = 0x0020_0000;
 
-let ks: Keystone | null = null;
-
-/** Call from beforeAll: keystone loads asynchronously. */
-export async function loadAssembler(): Promise<void> {
-  if (ks !== null) return;
-  await loadKeystone();
-  ks = new Keystone(Const.KS_ARCH_X86, Const.KS_MODE_32);
-}
-
-export function assemble(text: string, address = CODE): Uint8Array {
-  if (ks === null) throw new Error('call loadAssembler() in beforeAll first');
-  const out = ks.asm(text, { address });
-  if (out.length === 0) throw new Error(`keystone could not assemble: ${text}`);
-  return out;
-}
+export { assemble, loadAssembler };
 
 export interface GuestOptions extends MachineOptions {
   /** Extra permission bits for the code page (e.g. Perm.Write for self-modifying code). */
@@ -32,7 +18,7 @@ export interface GuestOptions extends MachineOptions {
 
 /** A machine with `code` at CODE, a 64 KiB stack below STACK_TOP and a data page at DATA. */
 export function guest(code: Uint8Array | string, options: GuestOptions = {}): Machine {
-  const bytes = typeof code === 'string' ? assemble(code) : code;
+  const bytes = typeof code === 'string' ? assemble(code, CODE) : code;
   const m = new Machine(options);
   m.memory.map(CODE, Math.max(bytes.length, 1), Perm.Read | Perm.Exec | (options.codePerm ?? 0));
   m.memory.u8.set(bytes, CODE);

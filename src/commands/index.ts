@@ -1,0 +1,7 @@
+// The list of `vxts` subcommands, in the order help shows them. Adding a command (`run`) means
+// writing its module and adding it here.
+
+import type { Command } from './command.js';
+import { disasm } from './disasm.js';
+
+export const COMMANDS: readonly Command[] = [disasm];
