@@ -16,7 +16,8 @@ export type BinOp =
   | 'add' | 'sub' | 'and' | 'or' | 'xor' | 'shl' | 'shr' | 'sar' | 'mul'
   /** Unsigned 32x32 multiply, high 32 bits; and the signed one. */
   | 'mulhu' | 'mulhs';
-export type UnOp = 'not' | 'neg';
+/** clz/ctz/popcnt count bits of the 32-bit pattern; clz and ctz of 0 are 32 (as Wasm's i32.clz/ctz). */
+export type UnOp = 'not' | 'neg' | 'clz' | 'ctz' | 'popcnt';
 export type CmpOp = 'eq' | 'ne' | 'ltu' | 'leu' | 'lts' | 'les' | 'gtu' | 'gts';
 
 /** Name of a host helper (the JS backend's table is translator/js/helpers.ts; unknown names throw at translation). */
@@ -70,6 +71,12 @@ export interface Emitter {
   helper(name: HelperName, args: Val[]): Val;
   /** Extra results of the last helper call (s.scratch[k]), read right after the call. */
   scratch(k: number): Val;
+  /**
+   * Declares that the last helper call wrote guest memory (REP MOVS/STOS); `codeWritten` is
+   * non-zero when a page holding translated code was written, and then the block ends after
+   * this instruction, exactly as after a store.
+   */
+  helperStored(codeWritten: Val): void;
   /** Conditional code inside one instruction. */
   when(cond: Val, then: () => void, otherwise?: () => void): void;
 

@@ -10,7 +10,9 @@ const FS = 4, GS = 5;
 
 /** Operand size in bytes for this instruction (v and z follow the operand-size attribute). */
 export function sizeOf(op: OperandSpec, insn: Instruction): Size {
-  if (op.size === S.V || op.size === S.Z) return insn.opsize === 16 ? 2 : 4;
+  // Ibs is a byte in the encoding but an operand of the operation size once sign-extended
+  // (83 /r, 6A PUSH, 6B IMUL: SDM Vol. 2D, A.2.2 "b" with the sign-extension note).
+  if (op.size === S.V || op.size === S.Z || op.kind === K.ImmSx) return insn.opsize === 16 ? 2 : 4;
   if (op.size === S.B || op.size === S.W || op.size === S.D) return op.size;
   if (op.size === S.RdMb) return insn.hasMem ? 1 : 4;
   if (op.size === S.RdMw) return insn.hasMem ? 2 : 4;

@@ -8,6 +8,7 @@
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 export const PAGE_MASK = PAGE_SIZE - 1;
+export const MAX_ARENA = 0x8000_0000;
 
 /** Page permission bits. CODE marks pages that hold translated code (writes must invalidate). */
 export const enum Perm { None = 0, Read = 1, Write = 2, Exec = 4, Code = 8, Used = 16 }
@@ -31,7 +32,7 @@ export class GuestFault extends Error {
 export type CodeWriteHook = (address: number, length: number) => void;
 
 export class Arena {
-  /** Window size in bytes (a multiple of the page size, at most 4 GiB). */
+  /** Window size in bytes (a multiple of the page size, at most 2 GiB). */
   readonly size: number;
   readonly buffer: ArrayBuffer;
   readonly u8: Uint8Array;
@@ -41,8 +42,10 @@ export class Arena {
   onCodeWrite: CodeWriteHook | null = null;
 
   constructor(size: number) {
-    if (!Number.isInteger(size) || size <= 0 || size > 0x1_0000_0000 || size % PAGE_SIZE !== 0) {
-      throw new RangeError(`arena size must be a positive multiple of ${PAGE_SIZE} up to 4 GiB, got ${size}`);
+    // At most 2 GiB: translated code computes addresses as int32, so every valid guest address
+    // must be a non-negative int32; addresses at 2 GiB and above are outside every arena.
+    if (!Number.isInteger(size) || size <= 0 || size > MAX_ARENA || size % PAGE_SIZE !== 0) {
+      throw new RangeError(`arena size must be a positive multiple of ${PAGE_SIZE} up to 2 GiB, got ${size}`);
     }
     this.size = size;
     this.buffer = new ArrayBuffer(size);

@@ -158,7 +158,22 @@ export class JsEmitter implements Emitter {
   }
 
   un(op: UnOp, a: Val): Val {
-    return v(op === 'not' ? `(~${s(a)})` : `((-${s(a)}) | 0)`);
+    switch (op) {
+      case 'not': return v(`(~${s(a)})`);
+      case 'neg': return v(`((-${s(a)}) | 0)`);
+      case 'clz': return v(`Math.clz32(${s(a)})`);
+      case 'ctz': {
+        // ~x & (x - 1) keeps exactly the trailing zeros of x as ones (all 32 when x = 0).
+        const x = s(this.let(a));
+        return v(`(32 - Math.clz32(~${x} & (${x} - 1)))`);
+      }
+      case 'popcnt': {
+        const x = s(this.let(a));
+        const p = s(this.let(v(`(${x} - ((${x} >>> 1) & 1431655765))`)));
+        const q = s(this.let(v(`((${p} & 858993459) + ((${p} >>> 2) & 858993459))`)));
+        return v(`(Math.imul((${q} + (${q} >>> 4)) & 252645135, 16843009) >>> 24)`);
+      }
+    }
   }
 
   zext(value: Val, size: Size): Val {
@@ -308,6 +323,11 @@ export class JsEmitter implements Emitter {
 
   scratch(k: number): Val {
     return this.let(v(`s.scratch[${num(k)}]`));
+  }
+
+  helperStored(codeWritten: Val): void {
+    this.hasStore = true;
+    this.emit(`smc |= ${s(codeWritten)};`);
   }
 
   when(cond: Val, then: () => void, otherwise?: () => void): void {

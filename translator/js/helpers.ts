@@ -90,6 +90,9 @@ const CORE_HELPERS = {
   loadSeg: (s: HelperState, _m: Arena, seg: number, selector: number) => {
     const sel = selector & 0xffff;
     if (seg === 1) throw new GuestTrap(SIGSEGV, SI_KERNEL); // CS is never a MOV/POP destination
+    // ES, SS and DS stay flat: the translator adds segment bases for FS and GS only, so any
+    // other selector there is refused rather than silently ignored.
+    if (seg !== 4 && seg !== 5 && sel !== 0x7b) throw new GuestTrap(SIGSEGV, SI_KERNEL);
     s.segBase[seg] = s.segmentBase(seg, sel);
     s.seg[seg] = sel;
     return 0;

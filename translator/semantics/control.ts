@@ -4,7 +4,7 @@
 import type { Instruction } from '../../decoder/instruction.js';
 import { OF } from '../../src/cpu/flags.js';
 import type { Emitter, Val } from '../emitter.js';
-import { read } from '../operands.js';
+import { linear, offsetOf, read } from '../operands.js';
 import { pop, push } from './data.js';
 import { define } from './registry.js';
 
@@ -77,3 +77,16 @@ define('into', (e) => {
   e.when(e.bin('and', e.arithFlags(), e.imm(OF)), () => e.trap('SIGSEGV', 0x80, true));
 });
 define('ud2', (e) => e.trap('SIGILL', 2 /* ILL_ILLOPN */, false));
+
+// BOUND r, m: the signed index must lie between the bounds at m and m + size (operand size), else
+// #BR, which Linux delivers as SIGSEGV (si_code SI_KERNEL) at the BOUND (SDM 2A, BOUND).
+define('bound', (e, insn) => {
+  const size = insn.opsize === 16 ? 2 : 4;
+  const off = e.let(offsetOf(e, insn));
+  const upperOff = e.bin('add', off, e.imm(size));
+  const lower = e.let(e.sext(e.load(linear(e, insn.seg, off), size), size));
+  const upper = e.let(e.sext(e.load(linear(e, insn.seg, insn.adsize === 16 ? e.zext(upperOff, 2) : upperOff), size), size));
+  const index = e.let(e.sext(e.reg(insn.reg, size), size));
+  const out = e.bin('or', e.cmp('lts', index, lower), e.cmp('gts', index, upper));
+  e.when(out, () => e.trap('SIGSEGV', 0x80, false));
+});
