@@ -12,12 +12,15 @@ function usage(): string {
     lines.push(`  vxts ${c.synopsis}`, `      ${c.summary}`);
     for (const o of c.options) lines.push(`      ${o}`);
   }
-  lines.push('  vxts help', '      show this text');
+  lines.push('  vxts help [COMMAND]', '      show this text, or one command\'s');
+  const examples = COMMANDS.flatMap((c) => c.examples ?? []);
+  if (examples.length > 0) lines.push('', 'examples:', ...examples.map((e) => `  ${e}`));
   return lines.join('\n') + '\n';
 }
 
 function commandUsage(c: Command): string {
-  return [`usage: vxts ${c.synopsis}`, `  ${c.summary}`, ...c.options.map((o) => `  ${o}`)].join('\n') + '\n';
+  const examples = c.examples && c.examples.length > 0 ? ['', 'examples:', ...c.examples.map((e) => `  ${e}`)] : [];
+  return [`usage: vxts ${c.synopsis}`, `  ${c.summary}`, ...c.options.map((o) => `  ${o}`), ...examples].join('\n') + '\n';
 }
 
 /** Errors that mean "the user asked for something impossible" rather than "vxts is broken". */
@@ -43,7 +46,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) throw new UsageError(`unknown command '${name}' (try 'vxts help')`);
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // Only vxts's own options count: `vxts run prog --help` passes --help to prog.
+  const own = command.optionArgs ? command.optionArgs(rest) : rest;
+  if (own.includes('--help') || own.includes('-h')) {
     process.stdout.write(commandUsage(command));
     return 0;
   }

@@ -9,6 +9,13 @@ export interface Command {
   readonly summary: string;
   /** Option descriptions, one line each, shown by `vxts help` and `vxts <name> --help`. */
   readonly options: readonly string[];
+  /** Example command lines, shown by help. */
+  readonly examples?: readonly string[];
+  /**
+   * The leading part of `args` that holds vxts's own options, when the rest belongs to a guest
+   * program (so a guest's `--help` is passed on, not taken as a request for vxts's help).
+   */
+  optionArgs?(args: readonly string[]): readonly string[];
   /** Runs the command; resolves to the process exit status. */
   run(args: readonly string[]): Promise<number>;
 }

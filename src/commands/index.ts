@@ -1,7 +1,8 @@
-// The list of `vxts` subcommands, in the order help shows them. Adding a command (`run`) means
-// writing its module and adding it here.
+// The list of `vxts` subcommands, in the order help shows them. Adding a command means writing
+// its module and adding it here.
 
 import type { Command } from './command.js';
 import { disasm } from './disasm.js';
+import { run } from './run.js';
 
-export const COMMANDS: readonly Command[] = [disasm];
+export const COMMANDS: readonly Command[] = [run, disasm];
