@@ -11,6 +11,8 @@ import './string.js';
 import './bcd.js';
 import './segments.js';
 import './extensions.js';
+import './x87.js';
+import './x87-control.js';
 
 export { SEMANTICS, define } from './registry.js';
 export type { Semantic, TranslateContext } from './registry.js';
