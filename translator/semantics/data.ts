@@ -205,7 +205,7 @@ define('std', (e) => e.setDirection(true));
 define('salc', (e) => e.setReg(0, 1, e.select(e.bin('and', e.arithFlags(), e.imm(CF)), e.imm(0xff), e.imm(0))));
 
 // Hint-space forms execute as no-ops on the target (PAUSE, ENDBR32, the 0F 18-1F NOPs, PREFETCH).
-define(['nop', 'pause', 'endbr32', 'endbr64', 'prefetch', 'prefetchw', 'wait'], () => undefined);
+define(['nop', 'pause', 'endbr32', 'endbr64', 'prefetch', 'prefetchw'], () => undefined);
 
 // CPUID and RDTSC answer through the helper's scratch outputs (EAX, EBX, ECX, EDX / EDX:EAX).
 define('cpuid', (e) => {

@@ -7,7 +7,7 @@
 
 import type { Instruction } from '../../decoder/instruction.js';
 import type { Emitter, Val } from '../emitter.js';
-import { SEMANTICS, define } from './registry.js';
+import { define } from './registry.js';
 import { at, loadParts, probeWritable, x87Address } from './x87-memory.js';
 
 // Status and control words. The FN forms do not wait for pending exceptions.
@@ -25,9 +25,8 @@ define('fnclex', (e) => e.helper('fnclex', []));
 define('fninit', (e) => e.helper('fninit', []));
 define(['feni8087_nop', 'fdisi8087_nop', 'fsetpm'], () => undefined);
 
-// FWAIT (9B) checks for a pending unmasked exception. The data-movement family registers 'wait'
-// as a no-op; the x87 family, loaded after it, replaces that entry with the check.
-SEMANTICS.set('wait', (e) => {
+// FWAIT (9B) checks for a pending unmasked exception.
+define('wait', (e) => {
   e.helper('fwait', []);
 });
 
