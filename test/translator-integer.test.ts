@@ -672,12 +672,22 @@ describe('far pointers, ARPL, descriptor queries', () => {
     expect(flags(m, ZF)).toBe(0);
   });
 
-  test('LAR LSL VERR VERW report "not accessible": ZF = 0, destination unchanged', () => {
-    const m = exec('cmp eax, eax; lar eax, ecx; setz bl; cmp eax, eax; lsl edx, ecx; setz bh; cmp eax, eax; verr cx; setz dl; verw cx; setz dh',
-      { eax: 0x55, ecx: 0x7b, edx: 0x66 });
-    expect(reg(m, 'eax')).toBe(0x55);
-    expect(reg(m, 'ebx') & 0xffff).toBe(0);
-    expect(reg(m, 'edx') & 0xffff).toBe(0);
+  test('LAR LSL VERR VERW describe the user data segment 0x7b as Linux sets it up', () => {
+    const m = exec('xor ebx, ebx; cmp eax, eax; lar eax, ecx; setz bl; cmp esi, esi; lsl esi, ecx; setz bh; verr cx; setz dl; verw cx; setz dh',
+      { eax: 0x55, ecx: 0x7b, edx: 0x66, esi: 1 });
+    expect(reg(m, 'eax')).toBe(0x00c0f300); // P, DPL 3, data read/write accessed; G and D set
+    expect(reg(m, 'esi')).toBe(0xffffffff);
+    expect(reg(m, 'ebx') & 0xffff).toBe(0x0101);
+    expect(reg(m, 'edx') & 0xffff).toBe(0x0101);
+  });
+
+  test('the user code segment is readable but not writable; a null selector is not accessible', () => {
+    const m = exec('lar eax, ecx; verr cx; setz dl; verw cx; setz dh; xor ecx, ecx; lar edi, ecx; setz bl',
+      { ecx: 0x73, edi: 0x55, ebx: 0x100 });
+    expect(reg(m, 'eax')).toBe(0x00c0fb00);
+    expect(reg(m, 'edx') & 0xffff).toBe(0x0001);
+    expect(reg(m, 'edi')).toBe(0x55);
+    expect(reg(m, 'ebx') & 0xff).toBe(0);
     const [, r] = start('verr word ptr [0x300000]');
     expect(r).toMatchObject({ kind: 'fault', signal: SIGSEGV, address: 0x300000 });
   });

@@ -6,8 +6,8 @@
 
 export const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, IF = 0x200, DF = 0x400, OF = 0x800;
 export const ARITH_FLAGS = CF | PF | AF | ZF | SF | OF;
-/** Flags a user-mode POPF may change (SDM Vol. 2B, POPF: IOPL and IF need privilege; VM/RF are cleared). */
-export const USER_FLAGS = ARITH_FLAGS | TF | DF | 0x40000 /* AC */ | 0x200000 /* ID */;
+/** Flags a user-mode POPF may change (SDM Vol. 2B, POPF: IOPL and IF need privilege; VM/RF are cleared; NT is free). */
+export const USER_FLAGS = ARITH_FLAGS | TF | DF | 0x4000 /* NT */ | 0x40000 /* AC */ | 0x200000 /* ID */;
 
 /** Lazy operations. The size index (0: 8 bits, 1: 16, 2: 32) is added: ccOp = kind * 4 + size. */
 export const enum Cc {

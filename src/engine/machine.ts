@@ -9,7 +9,8 @@ import { EXIT_INDIRECT, EXIT_STOP, EXIT_SYSCALL, EXIT_TRAP } from '../../transla
 import type { HelperState } from '../../translator/js/helpers.js';
 import { Cpuid } from '../cpu/cpuid.js';
 import { GuestTrap, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL } from '../cpu/faults.js';
-import { CpuState, USER_DS } from '../cpu/state.js';
+import { CpuState } from '../cpu/state.js';
+import { segmentLoadBase } from '../cpu/segments.js';
 import { Arena, GuestFault, PAGE_SHIFT, Perm } from '../memory/arena.js';
 
 export type RunResult =
@@ -55,13 +56,9 @@ export class GuestCpu extends CpuState implements HelperState {
     super();
     this.cpuidSource = new Cpuid(features);
   }
-  /** Flat selectors have base 0; FS/GS accept the null selector. TLS descriptors come with set_thread_area. */
+  /** The base a segment register gets for `selector`, or #GP (src/cpu/segments.ts). */
   segmentBase(seg: number, selector: number): number {
-    if (selector === 0 && (seg === 4 || seg === 5)) return 0; // null selector: allowed in FS/GS only
-    if (selector === USER_DS) return 0;
-    const tls = (selector & 7) === 3 ? this.tls.get(selector >> 3) : undefined;
-    if (tls !== undefined) return tls;
-    throw new GuestTrap(SIGSEGV, SI_KERNEL);
+    return segmentLoadBase(seg, selector, this.tls);
   }
   /** GDT TLS entries (index -> base) installed by the personality (set_thread_area). */
   readonly tls = new Map<number, number>();

@@ -4,6 +4,7 @@
 // s.scratch; faults are thrown as GuestTrap / GuestFault.
 
 import { computeFlags, conditionFromFlags, USER_FLAGS } from '../../src/cpu/flags.js';
+import { querySelector } from '../../src/cpu/segments.js';
 import { FPE_INTDIV, GuestTrap, SIGFPE, SIGSEGV, SI_KERNEL } from '../../src/cpu/faults.js';
 import type { CpuState } from '../../src/cpu/state.js';
 import type { Arena } from '../../src/memory/arena.js';
@@ -20,6 +21,8 @@ export interface HelperState extends CpuState {
   cpuidSource: CpuidSource;
   /** Validates a selector for a segment register; returns its base or throws (TLS, issue 4). */
   segmentBase(seg: number, selector: number): number;
+  /** GDT TLS entries (index -> base) installed by set_thread_area. */
+  readonly tls: ReadonlyMap<number, number>;
 }
 
 function mulhu(a: number, b: number): number {
@@ -87,12 +90,17 @@ const CORE_HELPERS = {
     s.scratch[1] = Number((s.tsc >> 32n) & 0xffffffffn) | 0;
     return 0;
   },
+  /** LAR/LSL/VERR/VERW (query 0-3): 1 with the answer in scratch[0], or 0 for ZF = 0. */
+  segmentQuery: (s: HelperState, _m: Arena, selector: number, query: number) => {
+    const r = querySelector(selector, (['lar', 'lsl', 'verr', 'verw'] as const)[query], s.tls);
+    if (r === null) return 0;
+    s.scratch[0] = r | 0;
+    return 1;
+  },
+  /** Checks a whole range before a multi-part store, so the first store cannot leave a partial write. */
+  checkWriteRange: (_s: CpuState, m: Arena, address: number, length: number) => m.checkWrite(address, length),
   loadSeg: (s: HelperState, _m: Arena, seg: number, selector: number) => {
     const sel = selector & 0xffff;
-    if (seg === 1) throw new GuestTrap(SIGSEGV, SI_KERNEL); // CS is never a MOV/POP destination
-    // ES, SS and DS stay flat: the translator adds segment bases for FS and GS only, so any
-    // other selector there is refused rather than silently ignored.
-    if (seg !== 4 && seg !== 5 && sel !== 0x7b) throw new GuestTrap(SIGSEGV, SI_KERNEL);
     s.segBase[seg] = s.segmentBase(seg, sel);
     s.seg[seg] = sel;
     return 0;

@@ -11,6 +11,7 @@
 
 import { Cc, ZF } from '../../src/cpu/flags.js';
 import { linear, offsetOf, opSize, read, rmwAddress, write } from '../operands.js';
+import { probeWrite } from './data.js';
 import { define } from './registry.js';
 
 const EAX = 0, ECX = 1, EDX = 2, EBX = 3;
@@ -37,9 +38,9 @@ define('cmpxchg8b', (e, insn) => {
   const oldLo = e.let(e.load(lo, 4));
   const oldHi = e.let(e.load(hi, 4));
   const equal = e.let(e.bin('and', e.cmp('eq', oldLo, e.reg(EAX, 4)), e.cmp('eq', oldHi, e.reg(EDX, 4))));
-  // The first store rewrites the high half unchanged: if either half's page is not writable the
-  // instruction faults before any byte has changed, as the locked 8-byte write would.
-  e.store(hi, 4, oldHi);
+  // The locked 8-byte write faults as one access: check both halves before storing either.
+  probeWrite(e, lo, 4);
+  probeWrite(e, hi, 4);
   e.store(lo, 4, e.select(equal, e.reg(EBX, 4), oldLo));
   e.store(hi, 4, e.select(equal, e.reg(ECX, 4), oldHi));
   // On success EDX:EAX already equals m64, so loading it unconditionally is the same.

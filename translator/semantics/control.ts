@@ -70,9 +70,10 @@ define('int', (e, insn) => {
   if (insn.imm === 0x80) e.syscall();
   else e.trap('SIGSEGV', 0, false);
 });
-// INT3 and INT1 report EIP after the instruction, as the kernel's SIGTRAP does (si_code SI_KERNEL = 0x80).
+// INT3 and INT1 report EIP after the instruction. INT3 arrives as SI_KERNEL (0x80); INT1 (ICEBP)
+// comes through the debug exception with no DR6 bits, which Linux reports as TRAP_BRKPT (1).
 define('int3', (e) => e.trap('SIGTRAP', 0x80, true));
-define('int1', (e) => e.trap('SIGTRAP', 0x80, true));
+define('int1', (e) => e.trap('SIGTRAP', 1, true));
 define('into', (e) => {
   e.when(e.bin('and', e.arithFlags(), e.imm(OF)), () => e.trap('SIGSEGV', 0x80, true));
 });

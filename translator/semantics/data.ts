@@ -27,6 +27,15 @@ export function pop(e: Emitter, size: Size): Val {
   return value;
 }
 
+/**
+ * Checks that a store of `size` bytes at `addr` would succeed, faulting now if not: instructions
+ * that store several times probe every store first, in their own order, so a fault leaves memory
+ * untouched and names the address the first failing store would have named.
+ */
+export function probeWrite(e: Emitter, addr: Val, size: number): void {
+  e.helperStored(e.helper('checkWriteRange', [addr, e.imm(size)]));
+}
+
 function stackSize(insn: Instruction): Size {
   return insn.opsize === 16 ? 2 : 4;
 }
@@ -130,15 +139,18 @@ define('pop', (e, insn) => {
 define('pushal', (e, insn) => {
   const size = stackSize(insn);
   const sp = e.let(e.reg(ESP, 4));
-  for (let r = 0; r < 8; r++) e.store(e.bin('sub', sp, e.imm(size * (r + 1))), size, e.reg(r, size));
+  const slots = [0, 1, 2, 3, 4, 5, 6, 7].map((r) => e.let(e.bin('sub', sp, e.imm(size * (r + 1)))));
+  for (const slot of slots) probeWrite(e, slot, size);
+  for (let r = 0; r < 8; r++) e.store(slots[r], size, e.reg(r, size));
   e.setReg(ESP, 4, e.bin('sub', sp, e.imm(size * 8)));
 });
 
 define('popal', (e, insn) => {
   const size = stackSize(insn);
   const sp = e.let(e.reg(ESP, 4));
-  const values = [0, 1, 2, 3, 4, 5, 6, 7].map((r) => e.let(e.load(e.bin('add', sp, e.imm(size * (7 - r))), size)));
-  for (let r = 0; r < 8; r++) if (r !== ESP) e.setReg(r, size, values[r]);
+  // Popped from the lowest address up: EDI, ESI, EBP, (the ESP slot is skipped, not read), EBX,
+  // EDX, ECX, EAX (SDM Vol. 2B, POPA), so a fault names the slot the CPU would reach first.
+  for (const r of [7, 6, 5, 3, 2, 1, 0]) e.setReg(r, size, e.let(e.load(e.bin('add', sp, e.imm(size * (7 - r))), size)));
   e.setReg(ESP, 4, e.bin('add', sp, e.imm(size * 8)));
 });
 
@@ -159,18 +171,24 @@ define('enter', (e, insn) => {
   const frameBytes = insn.imm;
   const bp = e.let(e.reg(5, 4));
   const sp = e.let(e.bin('sub', e.reg(ESP, 4), e.imm(size)));
-  e.store(sp, size, e.reg(5, size));
+  // Every access is made (loads) or probed (stores) in the CPU's order before any store lands,
+  // so a fault anywhere leaves memory unchanged (SDM Vol. 2A, ENTER operation).
+  const stores: [Val, Val][] = [[sp, e.reg(5, size)]];
+  probeWrite(e, sp, size);
   const frame = sp;
   let cur = sp;
   for (let i = 1; i < level; i++) {
-    const from = e.bin('sub', bp, e.imm(size * i));
+    const value = e.let(e.load(e.bin('sub', bp, e.imm(size * i)), size));
     cur = e.let(e.bin('sub', cur, e.imm(size)));
-    e.store(cur, size, e.load(from, size));
+    probeWrite(e, cur, size);
+    stores.push([cur, value]);
   }
   if (level > 0) {
     cur = e.let(e.bin('sub', cur, e.imm(size)));
-    e.store(cur, size, frame);
+    probeWrite(e, cur, size);
+    stores.push([cur, frame]);
   }
+  for (const [addr, value] of stores) e.store(addr, size, value);
   e.setReg(5, size, frame);
   e.setReg(ESP, 4, e.bin('sub', cur, e.imm(frameBytes)));
 });

@@ -10,15 +10,9 @@
 // SDM Vol. 2A "ARPL": if DEST.RPL < SRC.RPL then ZF := 1 and DEST.RPL := SRC.RPL, else ZF := 0.
 // The destination is written back either way (as QEMU does); the other flags are unchanged.
 //
-// SDM Vol. 2A "LAR", "LSL", Vol. 2B "VERR/VERW": these read a descriptor from the GDT/LDT. vxts
-// gives the guest no descriptor tables: the user selectors and TLS entries are an emulation in
-// the engine (Machine.segmentBase), with no descriptor image behind them whose access rights or
-// limit could be reported consistently. The answer they give is therefore always the one the
-// CPU gives for a selector that is null, beyond the table limit or not accessible at the
-// current privilege: ZF := 0 and the destination unchanged. That is a valid outcome the
-// programs that use them already handle, it reveals nothing about the host, and it cannot
-// disagree with a later segment load. The selector operand is still read, so a bad memory
-// operand faults as on hardware.
+// SDM Vol. 2A "LAR", "LSL", Vol. 2B "VERR/VERW": answered from the same descriptor model the
+// segment loads use (src/cpu/segments.ts): the user code/data segments and TLS entries report
+// their access rights and limits, anything else ZF = 0 with the destination unchanged.
 
 import { ZF } from '../../src/cpu/flags.js';
 import type { Instruction } from '../../decoder/instruction.js';
@@ -55,13 +49,21 @@ define('arpl', (e, insn) => {
   e.setArithFlags(e.bin('or', e.bin('and', e.arithFlags(), e.imm(~ZF)), e.select(raise, e.imm(ZF), e.imm(0))));
 });
 
-/** LAR/LSL (selector is operand 1) and VERR/VERW (operand 0): "not accessible". */
-function descriptorQuery(selectorOperand: number) {
+const QUERIES = ['lar', 'lsl', 'verr', 'verw'];
+
+/** LAR/LSL (selector is operand 1, result to operand 0) and VERR/VERW (selector operand 0). */
+function descriptorQuery(query: number) {
   return (e: Emitter, insn: Instruction) => {
-    if (insn.hasMem) e.let(read(e, insn, selectorOperand));
-    e.setArithFlags(e.bin('and', e.arithFlags(), e.imm(~ZF)));
+    const selectorOperand = query < 2 ? 1 : 0;
+    const selector = e.let(e.zext(read(e, insn, selectorOperand), 2));
+    const ok = e.let(e.helper('segmentQuery', [selector, e.imm(query)]));
+    if (query < 2) {
+      // LAR masks the rights to 00FxFF00h with a 32-bit operand, FF00h with a 16-bit one.
+      const value = query === 0 ? e.bin('and', e.scratch(0), e.imm(insn.opsize === 16 ? 0xff00 : 0x00f0ff00)) : e.scratch(0);
+      write(e, insn, 0, e.select(ok, value, read(e, insn, 0)));
+    }
+    e.setArithFlags(e.bin('or', e.bin('and', e.arithFlags(), e.imm(~ZF)), e.select(ok, e.imm(ZF), e.imm(0))));
   };
 }
 
-define(['lar', 'lsl'], descriptorQuery(1));
-define(['verr', 'verw'], descriptorQuery(0));
+QUERIES.forEach((name, query) => define(name, descriptorQuery(query)));
