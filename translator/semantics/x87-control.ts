@@ -8,7 +8,7 @@
 import type { Instruction } from '../../decoder/instruction.js';
 import type { Emitter, Val } from '../emitter.js';
 import { define } from './registry.js';
-import { at, loadParts, probeWritable, x87Address } from './x87-memory.js';
+import { at, loadParts, probeRange, x87Address } from './x87-memory.js';
 
 // Status and control words. The FN forms do not wait for pending exceptions.
 define('fnstsw', (e, insn) => {
@@ -49,7 +49,7 @@ function loadEnvFields(e: Emitter, addr: Val, unit: number): Val[] {
 define('fnstenv', (e, insn) => {
   const addr = x87Address(e, insn);
   const unit = unitOf(insn);
-  probeWritable(e, addr, unit * 7);
+  probeRange(e, addr, unit * 7, true);
   storeEnv(e, addr, unit);
   e.helper('fnstenvDone', []);
 });
@@ -57,13 +57,15 @@ define('fnstenv', (e, insn) => {
 define('fldenv', (e, insn) => {
   e.helper('fwait', []);
   const addr = x87Address(e, insn);
-  e.helper('fldenv', loadEnvFields(e, addr, unitOf(insn)));
+  const unit = unitOf(insn);
+  probeRange(e, addr, unit * 7, false);
+  e.helper('fldenv', loadEnvFields(e, addr, unit));
 });
 
 define('fnsave', (e, insn) => {
   const addr = x87Address(e, insn);
   const unit = unitOf(insn);
-  probeWritable(e, addr, unit * 7 + 80);
+  probeRange(e, addr, unit * 7 + 80, true);
   storeEnv(e, addr, unit);
   for (let i = 0; i < 8; i++) {
     const reg = at(e, addr, unit * 7 + i * 10);
@@ -78,6 +80,7 @@ define('frstor', (e, insn) => {
   e.helper('fwait', []);
   const addr = x87Address(e, insn);
   const unit = unitOf(insn);
+  probeRange(e, addr, unit * 7 + 80, false);
   const args = loadEnvFields(e, addr, unit);
   for (let i = 0; i < 8; i++) args.push(...loadParts(e, at(e, addr, unit * 7 + i * 10), 10));
   e.helper('frstor', args);
