@@ -2,7 +2,7 @@
 // file-system context, address space (mappings, brk, mmap area), identity, clocks, randomness,
 // resource limits and exit state. The syscall handlers in syscalls/ act on it; run.ts drives it.
 
-import type { Machine } from '../engine/machine.js';
+import type { Machine, MachineOptions } from '../engine/machine.js';
 import type { Layout } from '../loader/layout.js';
 import type { Arena } from '../memory/arena.js';
 import { GuestClock, type ClockOptions } from './clock.js';
@@ -11,6 +11,7 @@ import { Credentials, defaultLimits, type IdentityOptions } from './identity.js'
 import { AddressSpace } from './mm.js';
 import { cryptoRandom, type RandomSource } from './random.js';
 import type { FsContext } from './vfs/context.js';
+import { SignalState } from './signals/state.js';
 
 /** How a process ended: exit(status) or death by a signal (with the fault that raised it). */
 export type ExitState =
@@ -31,7 +32,10 @@ export interface ProcessOptions {
 }
 
 export class LinuxProcess {
-  readonly machine: Machine;
+  /** Replaced by execve (a fresh Machine for the new image). */
+  machine: Machine;
+  /** How the Machine was made (fork and execve make new ones alike). */
+  machineOptions: MachineOptions = {};
   fds: FdTable;
   pid: number;
   ppid: number;
@@ -40,7 +44,7 @@ export class LinuxProcess {
   pgid: number;
   sid: number;
   creds: Credentials;
-  readonly mm: AddressSpace;
+  mm: AddressSpace;
   random: RandomSource;
   readonly clock: GuestClock;
   /** [soft, hard] per RLIMIT_* resource. */
@@ -63,6 +67,8 @@ export class LinuxProcess {
   /** A sleep in progress (absolute CLOCK_MONOTONIC deadline), kept across Blocked retries. */
   sleepDeadline: bigint | null = null;
   strace: ((line: string) => void) | null;
+  /** Signal actions, mask, pending signals, alternate stack, ITIMER_REAL (signals/state.ts). */
+  sig = new SignalState();
   readonly stats = { syscalls: 0, instructions: 0 };
 
   constructor(machine: Machine, layout: Layout, o: ProcessOptions = {}) {

@@ -1,8 +1,11 @@
 // The main loop of a Linux process: run translated code for a quantum, then serve whatever
 // stopped it. A system call is dispatched by EAX through the syscall table (unknown numbers get
 // -ENOSYS and a --strace line); a call that must wait returns Blocked, and the process is parked
-// until its promise settles, then the call is made again. A fault ends the process with its
-// signal (until signal delivery exists), which the CLI reports like a shell, as 128+N.
+// until its promise settles (or a signal interrupts it: EINTR, or a restart under SA_RESTART),
+// then the call is made again. Pending signals are delivered after every system call and quantum;
+// a fault becomes a synchronous signal for the guest's handler, or ends the process with its
+// signal, which the CLI reports like a shell, as 128+N. Every process (the first and each forked
+// child) runs its own loop; they share the host event loop cooperatively.
 
 import { EAX, EBP, EBX, ECX, EDI, EDX, ESI } from '../cpu/state.js';
 import type { RunResult } from '../engine/machine.js';
@@ -14,6 +17,8 @@ import { straceLine } from './strace.js';
 import { Blocked, SYSCALLS, type SyscallDef, type SyscallResult } from './syscalls/registry.js';
 import { SYSCALL_NAMES } from './syscalls/names.js';
 import { BlockTracer } from './trace.js';
+import { familyOf, processEnded } from './kernel.js';
+import { advanceToTimer, deliverFault, deliverSignals, interruptSyscall } from './signals/deliver.js';
 import './syscalls/index.js';
 
 export type FaultResult = Extract<RunResult, { kind: 'fault' }>;
@@ -60,10 +65,27 @@ function complete(p: LinuxProcess, name: string, args: Uint32Array, result: numb
 async function waitAndRetry(p: LinuxProcess, def: SyscallDef, args: Uint32Array, first: Blocked): Promise<void> {
   let result: SyscallResult = first;
   while (result instanceof Blocked) {
-    // A wake-up that fails (a host stream error) still means "look again": the retry decides.
-    await result.wake.catch(() => undefined);
+    // Deterministic clocks: a process parked with an alarm armed jumps ahead to it.
+    advanceToTimer(p);
+    if (p.sig.deliverable() === 0) {
+      const intr = p.sig.interrupted();
+      // A wake-up that fails (a host stream error) still means "look again": the retry decides.
+      await Promise.race([result.wake.catch(() => undefined), intr.promise]);
+      intr.cancel();
+    }
     if (p.exit !== null) return;
     result = call(p, def, args);
+    if (p.exit !== null) return;
+    // Still waiting, and a signal the process must act on has come: EINTR, or the call made
+    // again after the handler (SA_RESTART).
+    if (result instanceof Blocked) {
+      const interrupted = interruptSyscall(p, def.nr, def.name);
+      if (interrupted !== null) {
+        if (interrupted < 0) complete(p, def.name, args, interrupted);
+        else if (p.strace !== null) p.strace(`[pid ${p.pid}] ${def.name}(...) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)`);
+        return;
+      }
+    }
   }
   complete(p, def.name, args, result);
 }
@@ -88,6 +110,7 @@ export function dispatchSyscall(p: LinuxProcess): Promise<void> | null {
 
 function die(p: LinuxProcess, f: FaultResult, o: RunOptions): void {
   if (o.onFault?.(p, f)) return;
+  if (deliverFault(p, f)) return;
   if (p.strace !== null) {
     const code = SI_CODES[f.signal]?.[f.code] ?? String(f.code);
     p.strace(`[pid ${p.pid}] --- ${signalName(f.signal)} {si_signo=${signalName(f.signal)}, si_code=${code}, si_addr=0x${(f.address >>> 0).toString(16)}} ---`);
@@ -97,14 +120,29 @@ function die(p: LinuxProcess, f: FaultResult, o: RunOptions): void {
 
 const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Runs `p` until it exits or dies; resolves to how it ended. */
+/** Instructions and system calls a process may run before it lets others (and the host) in. */
+const SYSCALLS_PER_TURN = 64;
+
+/** Runs `p` until it exits or dies; resolves to how it ended. Forked children run alongside. */
 export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<ExitState> {
-  const m = p.machine;
+  const table = familyOf(p).table;
+  if (table.start === null) {
+    // A forked child starts on a later turn of the event loop, not inside its parent's call.
+    table.start = (child) => {
+      yieldToHost().then(() => runProcess(child, o)).catch((e: unknown) => {
+        process.stderr.write(`vxts: internal error in pid ${child.pid}: ${(e as Error)?.stack ?? String(e)}\n`);
+        child.terminate({ kind: 'signaled', signal: 6, message: 'internal error' });
+      });
+    };
+  }
   const tracer = o.trace ? new BlockTracer(o.trace, () => p.pid) : null;
   // Tracing runs one block per slice (the engine stops at the first block end past the budget).
   const quantum = tracer !== null ? 1 : Math.max(1, o.quantum ?? 1_000_000);
   let slices = 0;
+  let turnInstructions = 0, turnSyscalls = 0;
   while (p.exit === null) {
+    // execve replaces the Machine: look it up on every slice.
+    const m = p.machine;
     let slice = quantum;
     if (o.maxInstructions !== undefined) {
       const left = o.maxInstructions - p.stats.instructions;
@@ -116,14 +154,27 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
     }
     tracer?.enter(m.memory, m.eip);
     const r = m.run(slice);
-    p.stats.instructions += Math.max(0, slice - m.cpu.budget);
+    const ran = Math.max(0, slice - m.cpu.budget);
+    p.stats.instructions += ran;
+    turnInstructions += ran;
+    let yieldNow = false;
     if (r.kind === 'syscall') {
       const wait = dispatchSyscall(p);
-      if (wait !== null) await wait;
+      if (wait !== null) {
+        await wait;
+        turnInstructions = turnSyscalls = 0;
+      } else if (++turnSyscalls >= SYSCALLS_PER_TURN) {
+        yieldNow = true;
+      }
     } else if (r.kind === 'fault') {
       die(p, r, o);
     } else if (tracer === null || ++slices % 4096 === 0) {
-      // Let timers and I/O of the host (and other tenants) run between slices.
+      yieldNow = true;
+    }
+    if (p.exit === null) deliverSignals(p);
+    if (yieldNow || (tracer === null && turnInstructions >= quantum)) {
+      // Let timers and I/O of the host, and the other processes, run between slices.
+      turnInstructions = turnSyscalls = 0;
       await yieldToHost();
     }
   }
@@ -133,5 +184,6 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
   if (p.strace !== null) {
     p.strace(end.kind === 'exited' ? `[pid ${p.pid}] +++ exited with ${end.code} +++` : `[pid ${p.pid}] +++ killed by ${signalName(end.signal)} +++`);
   }
+  processEnded(p, end);
   return end;
 }

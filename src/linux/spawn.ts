@@ -2,10 +2,10 @@
 // and the stack built (src/loader), and the process's bookkeeping made to match what the loader
 // mapped (segments, stack, brk, argument areas, name).
 
-import { Machine } from '../engine/machine.js';
+import { Machine, type MachineOptions } from '../engine/machine.js';
 import type { CpuFeatures } from '../../decoder/validate.js';
 import { layoutFor, loadProgram, type LoadedProgram } from '../loader/index.js';
-import { PROT_EXEC, PROT_READ, PROT_WRITE } from './mm.js';
+import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from './mm.js';
 import { LinuxProcess, type ProcessOptions } from './process.js';
 import { PAGE_SIZE, Perm } from '../memory/arena.js';
 
@@ -32,10 +32,29 @@ const protOf = (perm: Perm): number =>
 
 /** Builds a ready-to-run process; throws LoadError when the program cannot be loaded. */
 export function spawnProcess(o: SpawnOptions): { process: LinuxProcess; loaded: LoadedProgram } {
-  const machine = new Machine({
+  const machineOptions: MachineOptions = {
     memorySize: o.memorySize, features: o.features, maxBlockInstructions: o.maxBlockInstructions, clock: o.rdtsc,
-  });
+  };
+  const machine = new Machine(machineOptions);
   const p = new LinuxProcess(machine, layoutFor(machine.memory.size), o);
+  p.machineOptions = machineOptions;
+  const loaded = loadInto(p, machine, o);
+  return { process: p, loaded };
+}
+
+export interface ImageOptions {
+  readonly program: Uint8Array;
+  readonly name: string;
+  readonly guestPath: string;
+  readonly execfn?: string;
+  readonly argv: readonly (string | Uint8Array)[];
+  readonly envp: readonly (string | Uint8Array)[];
+}
+
+const text = (s: string | Uint8Array): string => (typeof s === 'string' ? s : Buffer.from(s).toString('latin1'));
+
+/** Loads the program into `machine` and makes `p`'s bookkeeping match it (p.mm must be machine's). */
+function loadInto(p: LinuxProcess, machine: Machine, o: ImageOptions): LoadedProgram {
   const random = new Uint8Array(16);
   p.random.fill(random);
   const c = p.creds;
@@ -53,11 +72,31 @@ export function spawnProcess(o: SpawnOptions): { process: LinuxProcess; loaded: 
   p.mm.record(stackBottom, stackTop, { prot: PROT_READ | PROT_WRITE | (loaded.plan.execStack ? PROT_EXEC : 0), shared: false, label: '[stack]' });
   p.mm.startBrk = p.mm.brk = loaded.brk;
 
-  p.argv = [...o.argv];
-  p.envp = [...o.envp];
+  p.argv = o.argv.map(text);
+  p.envp = o.envp.map(text);
   p.exePath = o.guestPath;
   p.comm = (o.guestPath.split('/').pop() ?? '').slice(0, 15);
   p.argArea = { start: loaded.stack.argStart, end: loaded.stack.argEnd };
   p.envArea = { start: loaded.stack.envStart, end: loaded.stack.envEnd };
-  return { process: p, loaded };
+  return loaded;
+}
+
+/**
+ * execve's new image: a fresh Machine (same options) with the program loaded; the process
+ * switches to it only once loading has succeeded (a LoadError leaves the old image running).
+ */
+export function execImage(p: LinuxProcess, o: ImageOptions): LoadedProgram {
+  const machine = new Machine(p.machineOptions);
+  const oldMachine = p.machine, oldMm = p.mm;
+  const saved = { argv: p.argv, envp: p.envp, exePath: p.exePath, comm: p.comm, argArea: p.argArea, envArea: p.envArea };
+  p.machine = machine;
+  p.mm = new AddressSpace(machine.memory, layoutFor(machine.memory.size), (a, n) => machine.invalidate(a, n));
+  try {
+    return loadInto(p, machine, o);
+  } catch (e) {
+    p.machine = oldMachine;
+    p.mm = oldMm;
+    Object.assign(p, saved);
+    throw e;
+  }
 }

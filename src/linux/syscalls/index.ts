@@ -11,3 +11,6 @@ import './time.js';
 import './vfs-index.js';
 
 export { SYSCALLS, defineSyscall, Blocked } from './registry.js';
+// Signals, and process creation/exec/wait (with the process table in ../kernel.ts).
+import './signal.js';
+import './process.js';
