@@ -112,7 +112,8 @@ export function deliverSignals(p: LinuxProcess): void {
     if (act(p, sig, info, null, oldmask)) {
       s.savedMask = null;
       framed = true;
-      break; // one frame per check point; the next check delivers the next signal
+      // Linux frames every deliverable signal before returning to user mode, each on top of
+      // the last under the previous handler's mask, so the last one framed runs first.
     }
   }
   if (!framed && s.savedMask !== null && p.exit === null) {
