@@ -12,8 +12,10 @@ import {
   BCD_INDEFINITE, fromBcd, fromF32, fromF64, fromInt, roundToInt, toBcd, toF32, toF32Exact, toF64, toF64Exact, toInt,
 } from '../src/cpu/float80-convert';
 import { extract, partialRemainder, scale } from '../src/cpu/float80-remainder';
+import { f2xm1Value, fpatanValue, fyl2xValue, fyl2xp1Value } from '../src/cpu/float80-transcendental';
 import {
-  DE, type F80, FpEnv, IE, INDEFINITE, OE, PE, RC_DOWN, RC_NEAREST, RC_UP, RC_ZERO, UE, ZE, add, addExact, div, mul, mulExact, sqrt,
+  DE, type F80, FpEnv, IE, INDEFINITE, OE, PE, RC_DOWN, RC_NEAREST, RC_UP, RC_ZERO, UE, ZE, add, addExact, div, isqrt, mul, mulExact,
+  pack80, roundExact, sqrt,
 } from '../src/cpu/float80';
 
 /** 'se:significand' in hex, as in the SDM's tables (e.g. '3fff:8000000000000000' = 1.0). */
@@ -314,5 +316,146 @@ describe('the fast add and multiply paths agree with the exact ones', () => {
       if (result((e) => d(e, toF64)) !== result((e) => d(e, toF64Exact))) mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+});
+
+describe('F2XM1, FYL2X, FYL2XP1, FPATAN in extended precision (correctly rounded, RC applies)', () => {
+  const FLDL2T = 1, FLDL2E = 2, FLDPI = 3, FLDLN2 = 5;
+  const HALF = v('3ffe:8000000000000000');
+  const TEN = v('4002:a000000000000000');
+  const NEG = (a: F80): F80 => ({ ...a, se: a.se ^ 0x8000 });
+  const withExponent = (a: F80, se: number): F80 => ({ ...a, se });
+  /** 2 artanh(1/n) * 2^bits (truncated), from its series. */
+  function artanh2(n: bigint, bits: bigint): bigint {
+    let sum = 0n;
+    for (let k = 0n, p = (1n << bits) / n; p !== 0n; k++, p /= n * n) sum += (2n * p) / (2n * k + 1n);
+    return sum;
+  }
+  /** FLDLN2 * log2(1.25) = FLDLN2 * ln(5/4) / ln 2 = FLDLN2 * artanh(1/9) / artanh(1/3), rounded to nearest. */
+  const LN_1_25 = (() => {
+    const bits = 320n;
+    const y = x87Constant(FLDLN2, RC_NEAREST);
+    const ySig = (BigInt(y.hi) << 32n) | BigInt(y.lo); // y = ySig * 2^-64
+    const q = (ySig * artanh2(9n, bits) << bits) / artanh2(3n, bits); // result * 2^(bits + 64), error far below 2^200
+    const r = roundExact(false, q, -Number(bits) - 64, true, 64, -16382, RC_NEAREST);
+    return hex(pack80(false, r.m, r.l));
+  })();
+  /** (sqrt(2) - 1) or (sqrt(2)/2 - 1), from an integer square root, rounded by rc. */
+  function sqrt2Minus1(rc: number, half: boolean): string {
+    const bits = 300n;
+    const root = isqrt(2n << (2n * bits)); // floor(sqrt(2) * 2^bits), never exact
+    const negative = half;
+    const value = half ? (1n << bits) - (root >> 1n) : root - (1n << bits); // |result| * 2^bits, floor or ceil by < 1
+    const r = roundExact(negative, value, -Number(bits), true, 64, -16382, rc);
+    return hex(pack80(negative, r.m, r.l));
+  }
+
+  test('f2xm1(0.5) = sqrt(2) - 1 and f2xm1(-0.5) = sqrt(1/2) - 1 under every RC, PE and C1', () => {
+    for (const rc of [RC_NEAREST, RC_DOWN, RC_UP, RC_ZERO]) {
+      const e = env(rc);
+      expect(hex(f2xm1Value(HALF, e))).toBe(sqrt2Minus1(rc, false));
+      expect(e.flags).toBe(PE);
+      expect(e.roundedUp).toBe(rc === RC_UP);
+      expect(hex(f2xm1Value(NEG(HALF), env(rc)))).toBe(sqrt2Minus1(rc, true));
+    }
+    expect(hex(f2xm1Value(HALF, env()))).toBe('3ffd:d413cccfe7799211');
+    expect(hex(f2xm1Value(HALF, env(RC_UP)))).toBe('3ffd:d413cccfe7799212');
+  });
+
+  test('f2xm1: exact at the integers, ln 2 * x for tiny x, special operands', () => {
+    let e = env();
+    expect(hex(f2xm1Value(ONE, e))).toBe('3fff:8000000000000000');
+    expect(e.flags).toBe(0);
+    e = env();
+    expect(hex(f2xm1Value(NEG(ONE), e))).toBe('bffe:8000000000000000');
+    expect(e.flags).toBe(0);
+    // 2^(2^-100) - 1 = 2^-100 ln 2 (1 + 2^-101 ln 2 + ...): the rounding of FLDLN2.
+    for (const rc of [RC_NEAREST, RC_DOWN, RC_UP]) {
+      expect(hex(f2xm1Value(v('3f9b:8000000000000000'), env(rc)))).toBe(hex(withExponent(x87Constant(FLDLN2, rc), 0x3ffe - 100)));
+    }
+    expect(hex(f2xm1Value(v('8000:0000000000000000'), env()))).toBe('8000:0000000000000000');
+    expect(hex(f2xm1Value(v('ffff:8000000000000000'), env()))).toBe('bfff:8000000000000000');
+    expect(hex(f2xm1Value(v('7fff:8000000000000000'), env()))).toBe('7fff:8000000000000000');
+  });
+
+  test('fyl2x: log2 10 is FLDL2T under every RC; powers of two are exact; 8 -> 3 * y', () => {
+    for (const rc of [RC_NEAREST, RC_DOWN, RC_UP, RC_ZERO]) {
+      const e = env(rc);
+      expect(hex(fyl2xValue(TEN, ONE, e))).toBe(hex(x87Constant(FLDL2T, rc)));
+      expect(e.flags).toBe(PE);
+    }
+    let e = env();
+    expect(hex(fyl2xValue(TWO, ONE, e))).toBe('3fff:8000000000000000'); // fyl2x(2, 1) = 1
+    expect(e.flags).toBe(0);
+    e = env();
+    expect(hex(fyl2xValue(v('4002:8000000000000000'), THREE, e))).toBe('4002:9000000000000000'); // 3 log2 8 = 9
+    expect(e.flags).toBe(0);
+    expect(hex(fyl2xValue(HALF, THREE, env()))).toBe('c000:c000000000000000'); // 3 log2(1/2) = -3
+    // musl's log(1.25): FLDLN2; FXCH; FYL2X.
+    expect(hex(fyl2xValue(v('3fff:a000000000000000'), x87Constant(FLDLN2, RC_NEAREST), env()))).toBe(LN_1_25);
+    expect(LN_1_25).toBe('3ffc:e47fbe3cd4d10d61');
+  });
+
+  test('fyl2x special operands (SDM table): log 0, log of negatives, log 1, infinities', () => {
+    let e = env();
+    expect(hex(fyl2xValue(v('0:0'), ONE, e))).toBe('ffff:8000000000000000');
+    expect(e.flags).toBe(ZE);
+    e = env();
+    expect(fyl2xValue(NEG(ONE), ONE, e)).toEqual(INDEFINITE);
+    expect(e.flags).toBe(IE);
+    expect(hex(fyl2xValue(ONE, v('4001:a000000000000000'), env()))).toBe('0:0000000000000000');
+    expect(hex(fyl2xValue(ONE, v('c001:a000000000000000'), env()))).toBe('8000:0000000000000000');
+    expect(hex(fyl2xValue(HALF, v('7fff:8000000000000000'), env()))).toBe('ffff:8000000000000000');
+    expect(fyl2xValue(ONE, v('7fff:8000000000000000'), env())).toEqual(INDEFINITE);
+    expect(fyl2xValue(v('7fff:8000000000000000'), v('0:0'), env())).toEqual(INDEFINITE);
+    expect(fyl2xValue(v('0:0'), v('0:0'), env())).toEqual(INDEFINITE);
+  });
+
+  test('fyl2xp1: log2(1 + 2^-100) is 2^-100 FLDL2E; exact powers of two; x <= -1 is invalid', () => {
+    for (const rc of [RC_NEAREST, RC_DOWN, RC_UP]) {
+      // log2(1 + t) = t log2(e) (1 - t/2 + ...), t = 2^-100: the correction is far below the last bit.
+      const e = env(rc);
+      const r = fyl2xp1Value(v('3f9b:8000000000000000'), ONE, e);
+      if (rc === RC_NEAREST) expect(hex(r)).toBe(hex(withExponent(x87Constant(FLDL2E, rc), 0x3fff - 100)));
+      expect(e.flags).toBe(PE);
+    }
+    let e = env();
+    expect(hex(fyl2xp1Value(ONE, THREE, e))).toBe('4000:c000000000000000'); // 3 log2(2)
+    expect(e.flags).toBe(0);
+    expect(hex(fyl2xp1Value(NEG(HALF), ONE, env()))).toBe('bfff:8000000000000000'); // log2(1/2)
+    e = env();
+    expect(fyl2xp1Value(NEG(ONE), ONE, e)).toEqual(INDEFINITE);
+    expect(e.flags).toBe(IE);
+    expect(hex(fyl2xp1Value(v('8000:0000000000000000'), ONE, env()))).toBe('8000:0000000000000000');
+    // log1p(0.25) (glibc's path, FLDLN2; FXCH; FYL2XP1) = ln 1.25, as log(1.25) above.
+    expect(hex(fyl2xp1Value(v('3ffd:8000000000000000'), x87Constant(FLDLN2, RC_NEAREST), env()))).toBe(LN_1_25);
+  });
+
+  test('fpatan: atan2(1, 1) = pi/4 and atan2(-0, -1) = -pi follow FLDPI under every RC', () => {
+    for (const rc of [RC_NEAREST, RC_DOWN, RC_UP, RC_ZERO]) {
+      const pi = x87Constant(FLDPI, rc);
+      const e = env(rc);
+      expect(hex(fpatanValue(ONE, ONE, e))).toBe(hex(withExponent(pi, 0x3ffe)));
+      expect(e.flags).toBe(PE);
+      expect(hex(fpatanValue(ONE, v('3fff:8000000000000000'), env(rc)))).toBe(hex(withExponent(pi, 0x3ffe)));
+      expect(hex(fpatanValue(v('0:0'), ONE, env(rc)))).toBe(hex(withExponent(pi, 0x3fff))); // pi/2
+    }
+    expect(hex(fpatanValue(ONE, ONE, env()))).toBe('3ffe:c90fdaa22168c235');
+    // Round down to -pi: the magnitude rounds up.
+    expect(hex(fpatanValue(NEG(ONE), v('8000:0000000000000000'), env(RC_DOWN)))).toBe(hex(NEG(x87Constant(FLDPI, RC_UP))));
+    // atan(1/2) (QEMU 7.2's table value).
+    expect(hex(fpatanValue(TWO, ONE, env()))).toBe('3ffd:ed63382b0dda7b45');
+    // Tiny quotients: atan2(2^-16000, 1) = 2^-16000 (1 - ...), inexact, rounded below under RC_DOWN.
+    let e = env(RC_DOWN);
+    expect(hex(fpatanValue(ONE, v('00bf:8000000000000000'), e))).toBe('be:ffffffffffffffff');
+    expect(e.flags).toBe(PE);
+    e = env();
+    expect(hex(fpatanValue(v('7fff:8000000000000000'), ONE, e))).toBe('0:0000000000000000');
+    expect(e.flags).toBe(0);
+  });
+
+  test('the precision control does not apply (SDM Vol. 1, 8.1.5.2)', () => {
+    expect(hex(fpatanValue(ONE, ONE, env(RC_NEAREST, 0)))).toBe('3ffe:c90fdaa22168c235');
+    expect(hex(f2xm1Value(HALF, env(RC_NEAREST, 2)))).toBe('3ffd:d413cccfe7799211');
   });
 });

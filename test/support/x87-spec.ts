@@ -27,9 +27,15 @@ export interface X87Spec {
   readonly c1: 'zero' | 'round' | 'defined' | 'undefined';
   /** The form may raise numeric exceptions (their flags: not modelled by QEMU 5.0). */
   readonly raises: boolean;
-  /** Results computed by QEMU in double precision: compared approximately, in their domain. */
+  /**
+   * Results computed by QEMU in double precision: compared approximately, in their domain (with
+   * noOracle: only the domain is used, to decide where TOP and emptiness are comparable).
+   */
   readonly approx?: 'f2xm1' | 'fyl2x' | 'fyl2xp1' | 'fpatan' | 'trig';
-  /** QEMU's result is unusable (FPREM/FPREM1 in doubles): no value comparison. */
+  /**
+   * QEMU's result is unusable (FPREM/FPREM1, F2XM1/FYL2X/FYL2XP1/FPATAN in doubles): no value,
+   * condition-code or exception comparison; TOP and which registers are empty still are.
+   */
   readonly noOracle?: string;
 }
 
@@ -38,6 +44,13 @@ const QUIET_MOVE: X87Spec = { cc: 0, c1: 'zero', raises: false };
 const COMPARE: X87Spec = { cc: C0 | C2 | C3, c1: 'zero', raises: true };
 const CONTROL: X87Spec = { cc: 0, c1: 'undefined', raises: false };
 const LOADS_ALL: X87Spec = { cc: C0 | C2 | C3, c1: 'defined', raises: false };
+
+// Computed in extended precision by the processor (and by vxts), in double by QEMU 5.0: values,
+// condition codes and exceptions are not compared; TOP and emptiness are, where the operands are
+// in the domain of QEMU's double-precision code (`approx` names that domain).
+const TRANSCENDENTAL_EXTENDED: X87Spec = {
+  cc: 0, c1: 'round', raises: true, noOracle: 'QEMU 5.0 computes F2XM1/FYL2X/FYL2XP1/FPATAN in double precision',
+};
 
 const BY_MNEMONIC: Record<string, X87Spec> = {
   fadd: ARITH, fsub: ARITH, fsubr: ARITH, fmul: ARITH, fdiv: ARITH, fdivr: ARITH,
@@ -62,10 +75,10 @@ const BY_MNEMONIC: Record<string, X87Spec> = {
   fnclex: CONTROL,
   fninit: LOADS_ALL, fldenv: LOADS_ALL, frstor: LOADS_ALL, fnsave: LOADS_ALL,
   fxtract: { cc: 0, c1: 'zero', raises: true },
-  f2xm1: { cc: 0, c1: 'round', raises: true, approx: 'f2xm1' },
-  fyl2x: { cc: 0, c1: 'round', raises: true, approx: 'fyl2x' },
-  fyl2xp1: { cc: 0, c1: 'round', raises: true, approx: 'fyl2xp1' },
-  fpatan: { cc: 0, c1: 'round', raises: true, approx: 'fpatan' },
+  f2xm1: { ...TRANSCENDENTAL_EXTENDED, approx: 'f2xm1' },
+  fyl2x: { ...TRANSCENDENTAL_EXTENDED, approx: 'fyl2x' },
+  fyl2xp1: { ...TRANSCENDENTAL_EXTENDED, approx: 'fyl2xp1' },
+  fpatan: { ...TRANSCENDENTAL_EXTENDED, approx: 'fpatan' },
   fptan: { cc: C2, c1: 'round', raises: true, approx: 'trig' },
   fsin: { cc: C2, c1: 'round', raises: true, approx: 'trig' },
   fcos: { cc: C2, c1: 'round', raises: true, approx: 'trig' },

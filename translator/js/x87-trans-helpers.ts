@@ -1,21 +1,23 @@
 // x87 helpers for the partial remainders (FPREM, FPREM1) and the transcendental instructions
 // (FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1; SDM Vol. 2A pages).
 //
-// FPREM/FPREM1 are exact (src/cpu/float80-remainder.ts). The transcendental results follow the
-// reference emulator (Unicorn 2, on QEMU 5.0's target/i386/fpu_helper.c): the operands are
-// rounded to double by RC, the function is evaluated in double (the C library's sin, cos, tan,
-// atan2, log, pow(2, x)) with double arithmetic around it, and the double is widened back. We
-// evaluate the library functions correctly rounded (src/cpu/cr-math.ts), which reproduces glibc
-// except in its rare not-correctly-rounded cases. Operands the SDM treats specially are handled
-// as the SDM says: NaNs propagate (Table 4-7), infinities and out-of-domain operands raise IE
-// (masked response: the indefinite), zeros keep their sign, denormals raise DE, an empty
-// register is a stack underflow.
+// FPREM/FPREM1 are exact (src/cpu/float80-remainder.ts). F2XM1, FYL2X, FYL2XP1 and FPATAN are
+// computed in extended precision and rounded once, as the processor and QEMU 7.2 do
+// (src/cpu/float80-transcendental.ts). FSIN, FCOS, FSINCOS and FPTAN follow the reference
+// emulators (Unicorn 2 on QEMU 5.0, and QEMU 7.2 too): the operand is rounded to double by RC,
+// the function is evaluated in double (the C library's sin, cos, tan) and the double is widened
+// back. We evaluate the library functions correctly rounded (src/cpu/cr-math.ts), which
+// reproduces glibc except in its rare not-correctly-rounded cases. Operands the SDM treats
+// specially are handled as the SDM says: NaNs propagate (Table 4-7), infinities and
+// out-of-domain operands raise IE (masked response: the indefinite), zeros keep their sign,
+// denormals raise DE, an empty register is a stack underflow.
 
-import { crAtan2, crCos, crExp2, crLog, crSin, crTan } from '../../src/cpu/cr-math.js';
+import { crCos, crSin, crTan } from '../../src/cpu/cr-math.js';
 import { fromF64, toF64 } from '../../src/cpu/float80-convert.js';
-import { exponentOf, partialRemainder } from '../../src/cpu/float80-remainder.js';
+import { partialRemainder } from '../../src/cpu/float80-remainder.js';
+import { f2xm1Value, fpatanValue, fyl2xValue, fyl2xp1Value } from '../../src/cpu/float80-transcendental.js';
 import {
-  DE, type F80, FpEnv, IE, INDEFINITE, Kind, PE, ZE, infinity, isNeg, isNaNKind, kind, propagateNaN, zero,
+  DE, type F80, FpEnv, IE, INDEFINITE, Kind, PE, isNeg, isNaNKind, kind, propagateNaN,
 } from '../../src/cpu/float80.js';
 import type { CpuState } from '../../src/cpu/state.js';
 import type { Arena } from '../../src/memory/arena.js';
@@ -146,44 +148,7 @@ function invalid(env: FpEnv): F80 {
   return INDEFINITE;
 }
 
-/** FPATAN: ST(1) = arctan(ST(1) / ST(0)) with atan2's quadrants and special cases. */
-function fpatan(x: F80, y: F80, env: FpEnv): F80 {
-  const r = crAtan2(toDouble(y, env.rc), toDouble(x, env.rc));
-  return r === 0 ? zero(Object.is(r, -0)) : fromDouble(r, env);
-}
-
-/** log2 of a positive value through the double path; values outside the double range are split. */
-function log2Positive(x: F80, env: FpEnv): number {
-  const d = toDouble(x, env.rc);
-  if (d > 0 && d < Infinity) return crLog(d) / Math.LN2;
-  if (kind(x) === Kind.Inf) return Infinity;
-  // Finite but beyond double's range: log2(x) = exponent + log2(significand).
-  const e = exponentOf(x);
-  const significand = toDouble({ se: (x.se & 0x8000) | 0x3fff, hi: x.hi, lo: x.lo }, env.rc);
-  return e + crLog(significand) / Math.LN2;
-}
-
-/** FYL2X: ST(1) * log2(ST(0)). Negative operands are invalid; log2(0) is -inf with ZE. */
-function fyl2x(x: F80, y: F80, env: FpEnv): F80 {
-  const kx = kind(x), ky = kind(y);
-  if (isNeg(x) && kx !== Kind.Zero) return invalid(env);
-  if (kx === Kind.Zero) {
-    if (ky === Kind.Zero) return invalid(env);
-    if (ky !== Kind.Inf) env.flags |= ZE;
-    return infinity(!isNeg(y));
-  }
-  return fromDouble(log2Positive(x, env) * toDouble(y, env.rc), env);
-}
-
-/** FYL2XP1: ST(1) * log2(ST(0) + 1), with the sum rounded to double first, as the reference does. */
-function fyl2xp1(x: F80, y: F80, env: FpEnv): F80 {
-  const sum = toDouble(x, env.rc) + 1;
-  if (!(sum > 0)) return invalid(env);
-  if (kind(x) === Kind.Zero) return kind(y) === Kind.Inf ? invalid(env) : zero(isNeg(x) !== isNeg(y));
-  return fromDouble((crLog(sum) / Math.LN2) * toDouble(y, env.rc), env);
-}
-
-/** F2XM1: 2^ST(0) - 1 (zeros keep their sign, -inf gives -1). */
+/** F2XM1: 2^ST(0) - 1 in extended precision (src/cpu/float80-transcendental.ts). */
 function f2xm1(s: S): number {
   const f = s.fpu;
   const env = X.begin(f);
@@ -193,11 +158,9 @@ function f2xm1(s: S): number {
   if (X.stackFault !== 0) r = INDEFINITE;
   else if (k === Kind.Unsupported) r = invalid(env);
   else if (isNaNKind(k)) r = propagateNaN(a, a, env);
-  else if (k === Kind.Zero) r = a;
-  else if (k === Kind.Inf) r = isNeg(a) ? one(true) : a;
   else {
     if (k === Kind.Denormal) env.flags |= DE;
-    r = fromDouble(crExp2(toDouble(a, env.rc)) - 1, env);
+    r = f2xm1Value(a, env);
   }
   if (X.deliver) set(f, 0, r);
   X.commit(f, false);
@@ -210,9 +173,9 @@ export const X87_TRANS_HELPERS = {
   fcos: (s: S) => trig(s, (d) => [crCos(d)]),
   fsincos: (s: S) => trig(s, (d) => [crSin(d), crCos(d)]),
   fptan: (s: S) => trig(s, (d) => [crTan(d), 1]),
-  fpatan: (s: S) => binaryPop(s, fpatan),
-  fyl2x: (s: S) => binaryPop(s, fyl2x),
-  fyl2xp1: (s: S) => binaryPop(s, fyl2xp1),
+  fpatan: (s: S) => binaryPop(s, fpatanValue),
+  fyl2x: (s: S) => binaryPop(s, fyl2xValue),
+  fyl2xp1: (s: S) => binaryPop(s, fyl2xp1Value),
   f2xm1,
 };
 
