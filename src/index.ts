@@ -10,3 +10,10 @@ export {
   decode, decodeInto, formatInstruction, formatLine, validate, DEFAULT_FEATURES, Instruction, OPCODE_TABLE,
 } from '../decoder/index.js';
 export type { Verdict, CpuFeatures, OpcodeRow, IsaExt } from '../decoder/index.js';
+
+// The embedding API: many tenants (static i386 Linux programs) in this process, each with hard limits.
+export { Sandbox, Tenant, SpawnError } from './api/sandbox.js';
+export type {
+  SandboxOptions, TenantSpawnOptions, TenantLimits, TenantMount, TenantPolicy, TenantResult, TenantStats, TenantState,
+  ExitReason, SyscallRequest, SyscallEvent,
+} from './api/sandbox.js';

@@ -14,8 +14,20 @@ import { CLD_EXITED, CLD_KILLED, SIGCHLD } from './signals/constants.js';
 import { sendSignal } from './signals/deliver.js';
 import { forkFs } from './vfs/attach.js';
 
+/** fork would pass the family's process limit (the call fails with EAGAIN). */
+export class ProcessLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`process limit of ${limit} reached`);
+    this.name = 'ProcessLimitError';
+  }
+}
+
 export class ProcessTable {
   readonly procs = new Map<number, LinuxProcess>();
+  /** Most processes (zombies included, as RLIMIT_NPROC counts them) the family may hold. */
+  maxProcesses = Infinity;
+  /** Called when fork is refused by maxProcesses. */
+  onLimit: (() => void) | null = null;
   private next: number;
   /** Starts the run loop of a new process (run.ts installs it). */
   start: ((p: LinuxProcess) => void) | null = null;
@@ -107,6 +119,10 @@ function copyMachine(src: Machine, o: MachineOptions): Machine {
 /** fork: a new process with a copy of the address space, descriptors, fs context and signal state. */
 export function forkProcess(parent: LinuxProcess): LinuxProcess {
   const fam = familyOf(parent);
+  if (fam.table.procs.size >= fam.table.maxProcesses) {
+    fam.table.onLimit?.();
+    throw new ProcessLimitError(fam.table.maxProcesses);
+  }
   const pid = fam.table.allocPid();
   const machine = copyMachine(parent.machine, parent.machineOptions);
   const child = new LinuxProcess(machine, layoutFor(machine.memory.size), {
@@ -119,6 +135,8 @@ export function forkProcess(parent: LinuxProcess): LinuxProcess {
   child.creds = parent.creds.clone();
   child.rlimits = parent.rlimits.map(([s, h]) => [s, h] as [bigint, bigint]);
   for (const v of parent.mm.mappings) child.mm.record(v.start, v.end, { ...v });
+  child.mm.limit = parent.mm.limit;
+  child.mm.onLimit = parent.mm.onLimit;
   child.mm.startBrk = parent.mm.startBrk;
   child.mm.brk = parent.mm.brk;
   child.argv = [...parent.argv];

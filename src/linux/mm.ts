@@ -37,8 +37,24 @@ export function permForProt(prot: number): Perm {
   return Perm.Read | (prot & PROT_WRITE ? Perm.Write : 0) | (prot & PROT_EXEC ? Perm.Exec : 0);
 }
 
+/** A mapping would take the process past its memory limit (the syscall fails with ENOMEM). */
+export class MemoryLimitError extends Error {
+  constructor(readonly limit: number, readonly wanted: number) {
+    super(`memory limit of ${limit} bytes reached (${wanted} bytes wanted)`);
+    this.name = 'MemoryLimitError';
+  }
+}
+
 export class AddressSpace {
   private vmas: Vma[] = [];
+  /**
+   * Most bytes of guest address space the process may have mapped (its committed pages: every
+   * page of every mapping, the stack's reservation included), or Infinity. Checked when brk,
+   * mmap and mremap add pages; the loader's image is not refused (it is counted).
+   */
+  limit = Infinity;
+  /** Called when a mapping is refused by the limit (the embedder reports it). */
+  onLimit: ((wanted: number) => void) | null = null;
   /** Start of the heap and the current program break (not page aligned, as Linux returns it). */
   startBrk = 0;
   brk = 0;
@@ -58,8 +74,28 @@ export class AddressSpace {
     this.insert({ offset: 0, dev: 0, inode: 0, ...init, start, end });
   }
 
+  /** Bytes mapped now (every page of every mapping). */
+  committed(): number {
+    let n = 0;
+    for (const v of this.vmas) n += v.end - v.start;
+    return n;
+  }
+
+  /** Throws MemoryLimitError when mapping [start, end) would pass the limit. */
+  checkLimit(start: number, end: number): void {
+    if (this.limit === Infinity) return;
+    let already = 0;
+    for (const v of this.vmas) already += Math.max(0, Math.min(v.end, end) - Math.max(v.start, start));
+    const wanted = this.committed() + (end - start) - already;
+    if (wanted > this.limit) {
+      this.onLimit?.(wanted);
+      throw new MemoryLimitError(this.limit, wanted);
+    }
+  }
+
   /** Maps [start, end) zero-filled with `prot`, replacing whatever was there. */
   map(start: number, end: number, init: VmaInit): void {
+    this.checkLimit(start, end);
     this.dropCode(start, end);
     this.removeRange(start, end);
     this.arena.map(start, end - start, permForProt(init.prot));
@@ -134,6 +170,12 @@ export class AddressSpace {
     if (newTop > oldTop) {
       const next = this.vmas.find((v) => v.start >= oldTop);
       if (next !== undefined && newTop + PAGE_SIZE > next.start) return this.brk;
+      try {
+        this.checkLimit(oldTop, newTop);
+      } catch (e) {
+        if (e instanceof MemoryLimitError) return this.brk;
+        throw e;
+      }
       this.map(oldTop, newTop, { prot: PROT_READ | PROT_WRITE, shared: false, label: '[heap]' });
     } else if (newTop < oldTop) {
       this.unmap(newTop, oldTop);
@@ -145,6 +187,8 @@ export class AddressSpace {
   /** Copies the state of another space's bookkeeping (fork). */
   copyFrom(other: AddressSpace): void {
     this.vmas = other.vmas.map((v) => ({ ...v }));
+    this.limit = other.limit;
+    this.onLimit = other.onLimit;
     this.startBrk = other.startBrk;
     this.brk = other.brk;
   }

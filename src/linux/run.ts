@@ -10,14 +10,15 @@
 import { EAX, EBP, EBX, ECX, EDI, EDX, ESI } from '../cpu/state.js';
 import type { RunResult } from '../engine/machine.js';
 import { GuestFault } from '../memory/arena.js';
-import { EFAULT, ENOSYS } from './errno.js';
+import { EAGAIN, EFAULT, ENOMEM, ENOSYS } from './errno.js';
 import type { ExitState, LinuxProcess } from './process.js';
 import { signalName, SIGXCPU } from './signals-info.js';
 import { straceLine } from './strace.js';
 import { Blocked, SYSCALLS, type SyscallDef, type SyscallResult } from './syscalls/registry.js';
 import { SYSCALL_NAMES } from './syscalls/names.js';
 import { BlockTracer } from './trace.js';
-import { familyOf, processEnded } from './kernel.js';
+import { familyOf, processEnded, ProcessLimitError } from './kernel.js';
+import { MemoryLimitError } from './mm.js';
 import { advanceToTimer, deliverFault, deliverSignals, interruptSyscall } from './signals/deliver.js';
 import './syscalls/index.js';
 
@@ -35,6 +36,31 @@ export interface RunOptions {
    * handles. Without one (or when it returns false) the process dies of the signal.
    */
   onFault?: (p: LinuxProcess, fault: FaultResult) => boolean;
+  /** Per-tenant accounting and control (the embedding API's limits, suspend, policy, debug). */
+  account?: Account | null;
+}
+
+/**
+ * What a tenant's processes report to, and are held by, the embedder (src/api/sandbox.ts). Every
+ * process of a family (the first and its forked children) uses the same account.
+ */
+export interface Account {
+  /**
+   * Before each slice: may end the process (p.terminate) and returns the most instructions the
+   * slice may run (Infinity for no cap). A promise holds the process (suspend) until it settles.
+   */
+  beforeSlice(p: LinuxProcess): number | Promise<void>;
+  /** After each slice and its system call: instructions retired and host milliseconds spent. */
+  charge(p: LinuxProcess, instructions: number, hostMs: number): void;
+  /**
+   * Before a system call, with a copy of its arguments: null lets it run, a negative errno
+   * refuses it (the handler never sees it).
+   */
+  syscall?(p: LinuxProcess, nr: number, name: string, args: Uint32Array): number | null;
+  /** After a system call completes (debug events). */
+  syscallDone?(p: LinuxProcess, nr: number, name: string, args: Uint32Array, result: number): void;
+  /** The process has ended (its descriptors are closed). */
+  ended(p: LinuxProcess, end: ExitState): void;
 }
 
 /** Calls whose strace line is printed before the call, because they do not return. */
@@ -52,17 +78,21 @@ function call(p: LinuxProcess, def: SyscallDef, args: Uint32Array): SyscallResul
   } catch (e) {
     // Every guest pointer goes through the arena's checked accessors: a bad one is EFAULT.
     if (e instanceof GuestFault) return -EFAULT;
+    // Tenant limits (the embedding API): checked before anything changed.
+    if (e instanceof MemoryLimitError) return -ENOMEM;
+    if (e instanceof ProcessLimitError) return -EAGAIN;
     throw e;
   }
 }
 
-function complete(p: LinuxProcess, name: string, args: Uint32Array, result: number): void {
+function complete(p: LinuxProcess, name: string, args: Uint32Array, result: number, account?: Account | null, nr = -1): void {
   if (p.exit !== null) return;
   p.machine.cpu.r[EAX] = result | 0;
   if (p.strace !== null) p.strace(straceLine(p, name, args, result));
+  account?.syscallDone?.(p, nr, name, args, result | 0);
 }
 
-async function waitAndRetry(p: LinuxProcess, def: SyscallDef, args: Uint32Array, first: Blocked): Promise<void> {
+async function waitAndRetry(p: LinuxProcess, def: SyscallDef, args: Uint32Array, first: Blocked, account?: Account | null): Promise<void> {
   let result: SyscallResult = first;
   while (result instanceof Blocked) {
     // Deterministic clocks: a process parked with an alarm armed jumps ahead to it.
@@ -81,30 +111,35 @@ async function waitAndRetry(p: LinuxProcess, def: SyscallDef, args: Uint32Array,
     if (result instanceof Blocked) {
       const interrupted = interruptSyscall(p, def.nr, def.name);
       if (interrupted !== null) {
-        if (interrupted < 0) complete(p, def.name, args, interrupted);
+        if (interrupted < 0) complete(p, def.name, args, interrupted, account, def.nr);
         else if (p.strace !== null) p.strace(`[pid ${p.pid}] ${def.name}(...) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)`);
         return;
       }
     }
   }
-  complete(p, def.name, args, result);
+  complete(p, def.name, args, result, account, def.nr);
 }
 
 /** Serves the system call the guest stopped at; a promise when the call had to wait. */
-export function dispatchSyscall(p: LinuxProcess): Promise<void> | null {
+export function dispatchSyscall(p: LinuxProcess, account?: Account | null): Promise<void> | null {
   const r = p.machine.cpu.r;
   const nr = r[EAX] >>> 0;
   const args = Uint32Array.of(r[EBX], r[ECX], r[EDX], r[ESI], r[EDI], r[EBP]);
   p.stats.syscalls++;
   const def = SYSCALLS.get(nr);
   if (def === undefined) {
-    complete(p, SYSCALL_NAMES.get(nr) ?? `syscall_0x${nr.toString(16)}`, args, -ENOSYS);
+    complete(p, SYSCALL_NAMES.get(nr) ?? `syscall_0x${nr.toString(16)}`, args, -ENOSYS, account, nr);
+    return null;
+  }
+  const refused = account?.syscall?.(p, nr, def.name, args.slice()) ?? null;
+  if (refused !== null) {
+    complete(p, def.name, args, refused, account, nr);
     return null;
   }
   if (p.strace !== null && NO_RETURN.has(def.name)) p.strace(straceLine(p, def.name, args, null));
   const result = call(p, def, args);
-  if (result instanceof Blocked) return waitAndRetry(p, def, args, result);
-  complete(p, def.name, args, result);
+  if (result instanceof Blocked) return waitAndRetry(p, def, args, result, account);
+  complete(p, def.name, args, result, account, def.nr);
   return null;
 }
 
@@ -140,10 +175,21 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
   const quantum = tracer !== null ? 1 : Math.max(1, o.quantum ?? 1_000_000);
   let slices = 0;
   let turnInstructions = 0, turnSyscalls = 0;
+  const account = o.account ?? null;
   while (p.exit === null) {
+    let slice = quantum;
+    if (account !== null) {
+      const allowed = account.beforeSlice(p);
+      if (typeof allowed !== 'number') {
+        await allowed;
+        turnInstructions = turnSyscalls = 0;
+        continue;
+      }
+      if (p.exit !== null) break;
+      slice = Math.max(1, Math.min(slice, allowed));
+    }
     // execve replaces the Machine: look it up on every slice.
     const m = p.machine;
-    let slice = quantum;
     if (o.maxInstructions !== undefined) {
       const left = o.maxInstructions - p.stats.instructions;
       if (left <= 0) {
@@ -153,13 +199,15 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
       slice = Math.min(slice, left);
     }
     tracer?.enter(m.memory, m.eip);
+    const t0 = account !== null ? performance.now() : 0;
     const r = m.run(slice);
     const ran = Math.max(0, slice - m.cpu.budget);
     p.stats.instructions += ran;
     turnInstructions += ran;
     let yieldNow = false;
     if (r.kind === 'syscall') {
-      const wait = dispatchSyscall(p);
+      const wait = dispatchSyscall(p, account);
+      account?.charge(p, ran, performance.now() - t0);
       if (wait !== null) {
         await wait;
         turnInstructions = turnSyscalls = 0;
@@ -167,9 +215,11 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
         yieldNow = true;
       }
     } else if (r.kind === 'fault') {
+      account?.charge(p, ran, performance.now() - t0);
       die(p, r, o);
-    } else if (tracer === null || ++slices % 4096 === 0) {
-      yieldNow = true;
+    } else {
+      account?.charge(p, ran, performance.now() - t0);
+      if (tracer === null || ++slices % 4096 === 0) yieldNow = true;
     }
     if (p.exit === null) deliverSignals(p);
     if (yieldNow || (tracer === null && turnInstructions >= quantum)) {
@@ -185,5 +235,6 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
     p.strace(end.kind === 'exited' ? `[pid ${p.pid}] +++ exited with ${end.code} +++` : `[pid ${p.pid}] +++ killed by ${signalName(end.signal)} +++`);
   }
   processEnded(p, end);
+  account?.ended(p, end);
   return end;
 }

@@ -91,6 +91,8 @@ export function execImage(p: LinuxProcess, o: ImageOptions): LoadedProgram {
   const saved = { argv: p.argv, envp: p.envp, exePath: p.exePath, comm: p.comm, argArea: p.argArea, envArea: p.envArea };
   p.machine = machine;
   p.mm = new AddressSpace(machine.memory, layoutFor(machine.memory.size), (a, n) => machine.invalidate(a, n));
+  p.mm.limit = oldMm.limit;
+  p.mm.onLimit = oldMm.onLimit;
   try {
     return loadInto(p, machine, o);
   } catch (e) {

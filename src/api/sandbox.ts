@@ -1,0 +1,541 @@
+// The embedding API: a Sandbox runs many untrusted static i386 Linux programs ("tenants") in
+// this Node process, each with its own arena, file view, descriptors and hard limits.
+//
+//   const sandbox = new Sandbox();
+//   const t = sandbox.spawn('guests/bin/hello-musl', { limits: { instructions: 1e9 } });
+//   t.stdout.on('data', (b) => ...);
+//   const r = await t.exited;   // { code, signal, reason, stats }
+//
+// Scheduling is the Linux personality's cooperative one (src/linux/run.ts): every process of
+// every tenant runs its own loop, which yields to the event loop after a quantum of
+// instructions (the engine stops at a block end, so a tight loop is preempted too) or a batch
+// of system calls, and a process parked in a blocking call costs nothing. The Sandbox adds an
+// Account per tenant (run.ts's hook): it charges instructions and host time (translation and
+// system calls included) to the tenant, cuts slices at the instruction limit, holds suspended
+// tenants, applies the syscall policy and emits debug events. Limits (see TenantLimits) are
+// per tenant: the first process and every process it forks count against the same figures,
+// except memory, which is per process (each has its own arena).
+//
+// Default-deny: a tenant sees no host file at all unless a mount says so: an in-memory root,
+// /tmp (tmpfs), /dev and /proc, plus the given mounts. Network calls are not implemented by
+// the personality (ENOSYS) whatever the policy says.
+
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { EPERM } from '../linux/errno.js';
+import { familyOf } from '../linux/kernel.js';
+import type { ExitState, LinuxProcess } from '../linux/process.js';
+import { cryptoRandom, seededRandom } from '../linux/random.js';
+import { runProcess, type Account } from '../linux/run.js';
+import { spawnProcess } from '../linux/spawn.js';
+import { attachFs, buildVfs, hostStdio, installStdio, type ByteSink, type ByteSource } from '../linux/vfs/index.js';
+import { SYSCALL_NAMES } from '../linux/syscalls/names.js';
+
+const SIGKILL = 9, SIGXCPU = 24, SIGXFSZ = 25;
+/** 2024-01-01T00:00:00Z in ns: file times of the synthetic file systems under `deterministic`. */
+const FIXED_EPOCH_NS = 1_704_067_200_000_000_000n;
+
+/** Hard limits of one tenant. Every field is optional; absent means unlimited. */
+export interface TenantLimits {
+  /**
+   * Bytes of guest address space each process of the tenant may have mapped ("committed"
+   * pages: program segments, the 8 MiB stack reservation, heap and mmap areas, whether touched
+   * or not). brk, mmap and mremap that would pass it fail (brk returns the old break, the
+   * others ENOMEM); nothing is killed for it. The loaded image itself is never refused.
+   */
+  memory?: number;
+  /** Guest instructions retired by all the tenant's processes; passing it kills (reason 'cpu-limit', SIGXCPU). */
+  instructions?: number;
+  /**
+   * Host milliseconds charged to the tenant: guest code, translation, system calls and loading.
+   * Checked between slices (at most one quantum late); passing it kills (reason 'cpu-limit', SIGXCPU).
+   */
+  cpuMs?: number;
+  /**
+   * Bytes written to stdout and stderr together. The write that crosses it is cut at the limit
+   * (the bytes before it are delivered) and the tenant is killed (reason 'output-limit',
+   * SIGXFSZ, as Linux's RLIMIT_FSIZE would): a flood would otherwise burn CPU to no purpose.
+   */
+  output?: number;
+  /** Processes alive or not yet reaped at once (the first one included); fork/clone past it fail with EAGAIN. */
+  processes?: number;
+}
+
+export interface TenantMount {
+  /** Host directory. */
+  host: string;
+  /** Absolute guest path. */
+  guest: string;
+  readOnly?: boolean;
+}
+
+/** A system call as the policy sees it: the number and a copy of its six register arguments. */
+export interface SyscallRequest {
+  readonly pid: number;
+  readonly nr: number;
+  readonly name: string;
+  readonly args: readonly number[];
+}
+
+/** A completed system call (debug events). */
+export interface SyscallEvent extends SyscallRequest {
+  /** EAX after the call (a negative errno on failure). */
+  readonly result: number;
+}
+
+export interface TenantPolicy {
+  /**
+   * Decides each system call before it runs. Return nothing, true or 'allow' to let it run;
+   * false or 'deny' to refuse it with EPERM; a positive errno number to refuse it with that.
+   */
+  syscall?(call: SyscallRequest): boolean | 'allow' | 'deny' | number | void;
+}
+
+export interface TenantSpawnOptions {
+  /** argv (default: [the program's name]). */
+  argv?: readonly string[];
+  /** Environment (default: empty). */
+  env?: Readonly<Record<string, string>> | readonly string[];
+  /** The guest's stdin: bytes, text (UTF-8) or a Node Readable. Default: empty (EOF). */
+  stdin?: string | Uint8Array | Readable;
+  limits?: TenantLimits;
+  /** Host directories the guest may see. Default: none. */
+  mounts?: readonly TenantMount[];
+  /** Starting guest directory (default '/'). */
+  cwd?: string;
+  /** The program's path as the guest sees it (/proc/self/exe; default /bin/NAME). */
+  guestPath?: string;
+  policy?: TenantPolicy;
+  /** Emit a 'syscall' event (SyscallEvent) on the tenant after every system call; a function is called instead. */
+  debug?: boolean | ((e: SyscallEvent) => void);
+  /**
+   * Reproducible runs: clocks advance with retired instructions (fixed epoch 2024-01-01), and
+   * randomness (AT_RANDOM, getrandom, /dev/urandom) comes from `seed` (default '0').
+   */
+  deterministic?: boolean;
+  seed?: string;
+  /** Arena window in bytes (default 1 GiB; virtual, untouched pages cost nothing). */
+  addressSpace?: number;
+}
+
+export interface SandboxOptions {
+  /** Guest instructions a process runs before it lets others in (default 200,000). */
+  quantum?: number;
+  /** Only 1 (this thread) is supported so far. */
+  workers?: number;
+  /** Defaults merged under each spawn's options (limits are merged field by field). */
+  defaults?: TenantSpawnOptions;
+}
+
+export type ExitReason = 'exit' | 'signal' | 'cpu-limit' | 'memory-limit' | 'output-limit' | 'killed';
+
+export interface TenantStats {
+  /** Guest instructions retired by all the tenant's processes. */
+  instructions: number;
+  blocksTranslated: number;
+  /** Host time decoding and emitting translations (compile time is in compileMs). */
+  translateMs: number;
+  compileMs: number;
+  syscalls: number;
+  /** Host time charged to the tenant (what limits.cpuMs checks). */
+  cpuMs: number;
+  /** From spawn to the end of the last process. */
+  wallMs: number;
+  /** Bytes delivered on stdout and stderr. */
+  outputBytes: number;
+  /** Processes the tenant ran (1 + successful forks). */
+  processes: number;
+  /** brk/mmap/mremap refused by limits.memory, forks refused by limits.processes. */
+  memoryRefusals: number;
+  processRefusals: number;
+}
+
+export interface TenantResult {
+  /** Exit status of the first process, or null when it died of a signal. */
+  code: number | null;
+  /** The signal it died of, or null. */
+  signal: number | null;
+  /**
+   * 'exit' and 'signal': it ended by itself. 'cpu-limit' (SIGXCPU), 'output-limit' (SIGXFSZ),
+   * 'killed' (SIGKILL, by kill()): the Sandbox ended it. 'memory-limit': it ended with a
+   * non-zero status or a signal after the memory limit refused it at least once (code and
+   * signal say exactly how).
+   */
+  reason: ExitReason;
+  /** One line on why, for limits and faults. */
+  message?: string;
+  stats: TenantStats;
+}
+
+export type TenantState = 'running' | 'suspended' | 'exited';
+
+/** Guest output as a Node Readable; the guest waits (backpressure) while 64 KiB are unread. */
+class OutputStream extends Readable implements ByteSink {
+  private drains: (() => void)[] = [];
+  private done = false;
+  constructor(private readonly tenant: Tenant) { super({ highWaterMark: 64 * 1024 }); }
+  override _read(): void {
+    const d = this.drains;
+    this.drains = [];
+    for (const f of d) f();
+  }
+  write(chunk: Uint8Array): boolean {
+    if (this.done) return true;
+    const allowed = this.tenant.admitOutput(chunk.length);
+    const ok = allowed > 0 ? this.push(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk) : true;
+    return ok;
+  }
+  override once(event: string | symbol, cb: (...args: any[]) => void): this {
+    if (event === 'drain') { this.drains.push(cb); return this; }
+    return super.once(event, cb);
+  }
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this._read();
+    this.push(null);
+  }
+}
+
+/** Fixed stdin bytes, handed over as the guest reads (16 KiB at a time, honouring pause). */
+class BytesSource implements ByteSource {
+  private at = 0;
+  private paused = true;
+  private data: ((c: Uint8Array) => void)[] = [];
+  private end: (() => void)[] = [];
+  constructor(private readonly bytes: Uint8Array) {}
+  on(event: string, cb: (...a: any[]) => void): this {
+    if (event === 'data') this.data.push(cb);
+    else if (event === 'end') this.end.push(cb);
+    return this;
+  }
+  removeListener(event: string, cb: (...a: never[]) => void): this {
+    if (event === 'data') this.data = this.data.filter((f) => f !== cb);
+    else if (event === 'end') this.end = this.end.filter((f) => f !== cb);
+    return this;
+  }
+  pause(): this { this.paused = true; return this; }
+  resume(): this {
+    if (!this.paused) return this;
+    this.paused = false;
+    while (!this.paused && this.at < this.bytes.length) {
+      const c = this.bytes.subarray(this.at, this.at + 16384);
+      this.at += c.length;
+      for (const f of this.data) f(c);
+    }
+    if (this.at >= this.bytes.length && !this.paused) {
+      const e = this.end;
+      this.end = [];
+      for (const f of e) f();
+    }
+    return this;
+  }
+}
+
+interface Prepared {
+  process: LinuxProcess;
+  dispose: () => void;
+  loadMs: number;
+}
+
+/** One running program and the processes it forks. Created by Sandbox.spawn. */
+export class Tenant extends EventEmitter {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Settles when every process of the tenant has ended. Never rejects. */
+  readonly exited: Promise<TenantResult>;
+  /** The first process's pid inside the tenant (1). */
+  readonly pid: number;
+  private readonly out: OutputStream;
+  private readonly err: OutputStream;
+  private readonly limits: TenantLimits;
+  private readonly main: LinuxProcess;
+  private readonly t0 = performance.now();
+  private reason: ExitReason | null = null;
+  private message: string | undefined;
+  private mainEnd: ExitState | null = null;
+  private gate: { promise: Promise<void>; open: () => void } | null = null;
+  private finished = false;
+  private settle!: (r: TenantResult) => void;
+  private dispose: () => void = () => undefined;
+  private readonly totals = {
+    instructions: 0, cpuMs: 0, syscalls: 0, blocksTranslated: 0, translateMs: 0, compileMs: 0, outputBytes: 0,
+    processes: 1, memoryRefusals: 0, processRefusals: 0,
+  };
+
+  /** @internal Use Sandbox.spawn. */
+  constructor(prepare: (t: Tenant) => Prepared, o: TenantSpawnOptions, quantum: number) {
+    super();
+    this.limits = { ...o.limits };
+    this.out = new OutputStream(this);
+    this.err = new OutputStream(this);
+    this.stdout = this.out;
+    this.stderr = this.err;
+    this.exited = new Promise((resolve) => { this.settle = resolve; });
+    const prepared = prepare(this);
+    this.main = prepared.process;
+    this.pid = this.main.pid;
+    this.dispose = prepared.dispose;
+    this.totals.cpuMs += prepared.loadMs;
+
+    const main = this.main;
+    main.mm.limit = this.limits.memory ?? Infinity;
+    main.mm.onLimit = () => { this.totals.memoryRefusals++; };
+    const table = familyOf(main).table;
+    table.maxProcesses = this.limits.processes ?? Infinity;
+    table.onLimit = () => { this.totals.processRefusals++; };
+
+    const account = this.account(o);
+    // Start on a later turn, so that spawning many tenants is quick and they start together.
+    setImmediate(() => {
+      runProcess(main, { quantum, account }).catch((e: unknown) => {
+        this.message = `internal error: ${(e as Error)?.message ?? String(e)}`;
+        main.terminate({ kind: 'signaled', signal: 6, message: this.message });
+        account.ended(main, main.exit!);
+      });
+    });
+  }
+
+  get state(): TenantState {
+    return this.finished ? 'exited' : this.gate !== null ? 'suspended' : 'running';
+  }
+
+  /** Ends every process of the tenant (reason 'killed', SIGKILL). */
+  kill(): void {
+    this.stop('killed', SIGKILL, 'killed');
+  }
+
+  /** Holds every process of the tenant at its next slice; a parked call completes first. */
+  suspend(): void {
+    if (this.finished || this.gate !== null) return;
+    let open: () => void = () => undefined;
+    const promise = new Promise<void>((r) => { open = r; });
+    this.gate = { promise, open };
+  }
+
+  resume(): void {
+    const g = this.gate;
+    this.gate = null;
+    g?.open();
+  }
+
+  /** @internal How many of `n` bytes of output may go out (the rest is cut; the tenant is then killed). */
+  admitOutput(n: number): number {
+    const limit = this.limits.output ?? Infinity;
+    if (this.reason === 'output-limit') return 0;
+    const room = Math.max(0, limit - this.totals.outputBytes);
+    const allowed = Math.min(n, room);
+    this.totals.outputBytes += allowed;
+    if (allowed < n) this.stop('output-limit', SIGXFSZ, `output limit of ${limit} bytes reached`);
+    return allowed;
+  }
+
+  private processes(): LinuxProcess[] {
+    return [...familyOf(this.main).table.procs.values()];
+  }
+
+  /** Ends every process with `signal` and records why (the first reason wins). */
+  private stop(reason: ExitReason, signal: number, message: string): void {
+    if (this.finished) return;
+    if (this.reason === null) { this.reason = reason; this.message = message; }
+    for (const p of this.processes()) {
+      p.terminate({ kind: 'signaled', signal, message });
+      // A process parked in a blocking call wakes, sees it has ended and stops.
+      p.sig.wake();
+    }
+    this.resume();
+  }
+
+  private account(o: TenantSpawnOptions): Account {
+    const t = this.totals;
+    const limits = this.limits;
+    const policy = o.policy?.syscall;
+    const debug = o.debug === true ? (e: SyscallEvent) => { this.emit('syscall', e); } : typeof o.debug === 'function' ? o.debug : null;
+    const a: Account = {
+      beforeSlice: (p) => {
+        if (this.gate !== null) return this.gate.promise;
+        if (limits.instructions !== undefined && t.instructions >= limits.instructions) {
+          this.stop('cpu-limit', SIGXCPU, `instruction limit of ${limits.instructions} reached`);
+        } else if (limits.cpuMs !== undefined && t.cpuMs >= limits.cpuMs) {
+          this.stop('cpu-limit', SIGXCPU, `CPU time limit of ${limits.cpuMs} ms reached`);
+        }
+        if (p.exit !== null) return 0;
+        return limits.instructions !== undefined ? limits.instructions - t.instructions : Infinity;
+      },
+      charge: (_p, instructions, ms) => {
+        t.instructions += instructions;
+        t.cpuMs += ms;
+      },
+      ended: (p, end) => {
+        const ms = p.machine.stats;
+        t.blocksTranslated += ms.blocksTranslated;
+        t.translateMs += ms.translateMs;
+        t.compileMs += ms.compileMs;
+        t.syscalls += p.stats.syscalls;
+        if (p === this.main) {
+          this.mainEnd = end;
+          // The tenant ends with its first process, as a container with its init: the rest are killed.
+          for (const q of this.processes()) if (q.exit === null) { q.terminate({ kind: 'signaled', signal: SIGKILL }); q.sig.wake(); }
+          this.resume();
+        } else {
+          t.processes++;
+        }
+        if (this.mainEnd !== null && this.processes().every((q) => q.exit !== null)) this.finish();
+      },
+    };
+    if (policy !== undefined) {
+      a.syscall = (p, nr, name, args) => {
+        const v = policy({ pid: p.pid, nr, name, args: Array.from(args) });
+        if (v === undefined || v === true || v === 'allow') return null;
+        if (v === false || v === 'deny') return -EPERM;
+        return -Math.abs(v);
+      };
+    }
+    if (debug !== null) {
+      a.syscallDone = (p, nr, name, args, result) => {
+        debug({ pid: p.pid, nr, name: name || (SYSCALL_NAMES.get(nr) ?? String(nr)), args: Array.from(args), result });
+      };
+    }
+    return a;
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.gate = null;
+    this.dispose();
+    this.out.finish();
+    this.err.finish();
+    const end = this.mainEnd!;
+    let reason: ExitReason;
+    if (this.reason !== null) reason = this.reason;
+    else if (this.totals.memoryRefusals > 0 && (end.kind === 'signaled' || end.code !== 0)) reason = 'memory-limit';
+    else reason = end.kind === 'exited' ? 'exit' : 'signal';
+    const message = this.message ?? (end.kind === 'signaled' ? end.message : undefined) ??
+      (reason === 'memory-limit' ? `memory limit of ${this.limits.memory} bytes refused ${this.totals.memoryRefusals} request(s)` : undefined);
+    const t = this.totals;
+    const result: TenantResult = {
+      code: end.kind === 'exited' ? end.code : null,
+      signal: end.kind === 'signaled' ? end.signal : null,
+      reason,
+      stats: {
+        instructions: t.instructions, blocksTranslated: t.blocksTranslated, translateMs: t.translateMs, compileMs: t.compileMs,
+        syscalls: t.syscalls, cpuMs: t.cpuMs, wallMs: performance.now() - this.t0, outputBytes: t.outputBytes,
+        processes: t.processes, memoryRefusals: t.memoryRefusals, processRefusals: t.processRefusals,
+      },
+    };
+    if (message !== undefined) result.message = message;
+    this.settle(result);
+    this.emit('exit', result);
+  }
+}
+
+/** Thrown by Sandbox.spawn when the program cannot be read or loaded, or a mount is bad. */
+export class SpawnError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SpawnError';
+  }
+}
+
+const mergeOptions = (d: TenantSpawnOptions | undefined, o: TenantSpawnOptions): TenantSpawnOptions =>
+  (d === undefined ? o : { ...d, ...o, limits: { ...d.limits, ...o.limits } });
+
+/** Runs tenants: untrusted static i386 Linux programs, many at once, each within its limits. */
+export class Sandbox {
+  private readonly quantum: number;
+  private readonly defaults: TenantSpawnOptions | undefined;
+  private readonly programs = new Map<string, Uint8Array>();
+  private readonly live = new Set<Tenant>();
+
+  constructor(options: SandboxOptions = {}) {
+    if (options.workers !== undefined && options.workers > 1) {
+      throw new RangeError('Sandbox: worker threads are not supported yet; tenants run on this thread (workers: 1)');
+    }
+    this.quantum = Math.max(1, options.quantum ?? 200_000);
+    this.defaults = options.defaults;
+  }
+
+  /** Tenants not yet ended. */
+  get tenants(): ReadonlySet<Tenant> { return this.live; }
+
+  /**
+   * Starts `program` (ELF bytes, or a host path read once per Sandbox) as a new tenant. It
+   * starts running on a later turn of the event loop. Throws SpawnError when it cannot load.
+   */
+  spawn(program: Uint8Array | string, options: TenantSpawnOptions = {}): Tenant {
+    const o = mergeOptions(this.defaults, options);
+    let bytes: Uint8Array;
+    let name: string;
+    if (typeof program === 'string') {
+      const path = resolve(program);
+      name = basename(path);
+      let b = this.programs.get(path);
+      if (b === undefined) {
+        try {
+          b = new Uint8Array(readFileSync(path));
+        } catch (e) {
+          throw new SpawnError(`cannot read ${program}: ${(e as Error).message}`, { cause: e });
+        }
+        this.programs.set(path, b);
+      }
+      bytes = b;
+    } else {
+      bytes = program;
+      name = o.argv?.[0] !== undefined ? basename(o.argv[0]) : 'program';
+    }
+    const tenant = new Tenant((t) => prepare(t, bytes, name, o), o, this.quantum);
+    this.live.add(tenant);
+    void tenant.exited.then(() => this.live.delete(tenant));
+    return tenant;
+  }
+
+  /** Kills every live tenant. */
+  killAll(): void {
+    for (const t of this.live) t.kill();
+  }
+}
+
+function prepare(t: Tenant, bytes: Uint8Array, name: string, o: TenantSpawnOptions): Prepared {
+  const t0 = performance.now();
+  const deterministic = o.deterministic === true;
+  const seed = o.seed ?? (deterministic ? '0' : undefined);
+  const env = o.env === undefined ? [] : Array.isArray(o.env) ? [...o.env as readonly string[]]
+    : Object.entries(o.env as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+  const guestPath = o.guestPath ?? `/bin/${name}`;
+  const stdinSource: ByteSource = o.stdin === undefined ? new BytesSource(new Uint8Array(0))
+    : typeof o.stdin === 'string' ? new BytesSource(new Uint8Array(Buffer.from(o.stdin, 'utf8')))
+    : o.stdin instanceof Uint8Array ? new BytesSource(o.stdin)
+    : o.stdin;
+  const stdio = hostStdio({ stdin: stdinSource, stdout: t.stdout as unknown as ByteSink, stderr: t.stderr as unknown as ByteSink });
+  try {
+    let vfs;
+    try {
+      vfs = buildVfs({ cwd: null, mounts: o.mounts, tty: null, now: deterministic ? FIXED_EPOCH_NS : undefined });
+    } catch (e) {
+      throw new SpawnError((e as Error).message, { cause: e });
+    }
+    let p: LinuxProcess;
+    try {
+      p = spawnProcess({
+        program: bytes, name, guestPath, argv: o.argv ?? [name], envp: env, memorySize: o.addressSpace,
+        random: seed !== undefined ? seededRandom(seed) : cryptoRandom(),
+        clock: { deterministic },
+      }).process;
+    } catch (e) {
+      throw new SpawnError((e as Error).message, { cause: e });
+    }
+    try {
+      attachFs(p, vfs, o.cwd);
+    } catch (e) {
+      throw new SpawnError((e as Error).message, { cause: e });
+    }
+    installStdio(p.fds, stdio);
+    return { process: p, dispose: () => stdio.dispose(), loadMs: performance.now() - t0 };
+  } catch (e) {
+    stdio.dispose();
+    throw e;
+  }
+}
