@@ -4,6 +4,7 @@
 // perf/results/quick.md.tmp instead (ignored by git), so it never replaces the committed report.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,9 @@ import { capstoneBenchmarks, loadCapstone } from './capstone.js';
 import { decoderBenchmarks } from './decoder.js';
 import { loadSweepInput } from './input.js';
 import { type Benchmark, type Budget, type Measurement, measure } from './measure.js';
-import { markdownReport, type RunRecord, type Skipped, terminalSummary } from './report.js';
+import { markdownReport, type ExecRecord, type RunRecord, type Skipped, terminalSummary } from './report.js';
+import { chartSvg } from './chart.js';
+import { benchDefs, buildNative, type ExecRow, geomean, repoRoot, runHost, runVxts, which } from './exec.js';
 
 /** The decoder's throughput goal (instructions per second on the hot path). */
 const GOAL = 20e6;
@@ -26,9 +29,112 @@ function progress(text: string): void {
   process.stderr.write(text);
 }
 
+function fmt(s: number): string {
+  return s >= 10 ? s.toFixed(1) : s.toFixed(3);
+}
+
+/** Execution speed of guests/bench/ under vxts, qemu-i386 and natively, plus translation overhead. */
+async function execSuite(quick: boolean, only: string | undefined): Promise<ExecRecord> {
+  const defs = benchDefs(quick).filter((d) => only === undefined || only.split(',').includes(d.name));
+  const reps = quick ? 1 : 2;
+  const qemu = which('qemu-i386');
+  const native = buildNative();
+  const skipped: string[] = [];
+  if (qemu === null) skipped.push('qemu-i386: not installed, no qemu column');
+  if ('reason' in native) skipped.push(`native x86-64: ${native.reason}, no native column`);
+  for (const s of skipped) progress(`perf: ${s}\n`);
+  const rows: ExecRow[] = [];
+  try {
+    for (const [k, d] of defs.entries()) {
+      progress(`[exec ${k + 1}/${defs.length}] ${d.name}${d.args.length ? ' ' + d.args.join(' ') : ''}: vxts`);
+      let best = null as Awaited<ReturnType<typeof runVxts>> | null;
+      let first = null as Awaited<ReturnType<typeof runVxts>> | null;
+      let ok = true;
+      for (let i = 0; i < reps; i++) {
+        const r = await runVxts(d.binary, d.args);
+        // Translation figures come from the first (cold) run: later runs in this process find
+        // V8's compilation cache warm for identical block sources.
+        first ??= r;
+        if (r.output !== d.expected || r.exitCode !== 0) {
+          ok = false;
+          progress(` CHECKSUM MISMATCH (got ${JSON.stringify(r.output)}, exit ${r.exitCode})`);
+        }
+        if (best === null || r.seconds < best.seconds) best = r;
+        progress(` ${fmt(r.seconds)}s`);
+      }
+      const host = (cmd: string, args: readonly string[], label: string): number | null => {
+        progress(`, ${label}`);
+        let t: number | null = null;
+        for (let i = 0; i < reps; i++) {
+          const r = runHost(cmd, args);
+          if (!r.ok || r.output !== d.expected) { progress(` FAILED`); ok = false; return null; }
+          progress(` ${fmt(r.seconds)}s`);
+          t = t === null ? r.seconds : Math.min(t, r.seconds);
+        }
+        return t;
+      };
+      const q = qemu !== null ? host(qemu, [d.binary, ...d.args], 'qemu') : null;
+      const n = 'dir' in native ? host(path.join(native.dir, d.name), d.args, 'native') : null;
+      const b = best as NonNullable<typeof best>;
+      const c = first as NonNullable<typeof first>;
+      progress(ok ? ' ok\n' : '\n');
+      rows.push({
+        name: d.name, instructions: b.instructions, vxts: b.seconds, qemu: q, native: n,
+        vxtsOverQemu: q !== null ? b.seconds / q : null, vxtsOverNative: n !== null ? b.seconds / n : null,
+        qemuOverNative: q !== null && n !== null ? q / n : null,
+        mips: b.instructions / b.seconds / 1e6, translateMs: c.translateMs, compileMs: c.compileMs,
+        instructionsTranslated: c.instructionsTranslated, blocksTranslated: c.blocksTranslated,
+        translationShare: (c.translateMs + c.compileMs) / 1000 / c.seconds, checksumOk: ok,
+      });
+    }
+  } finally {
+    if ('dir' in native) native.cleanup();
+  }
+  // Start-up-heavy work: a glibc hello world is almost all translation.
+  // One run: its block sources are new to V8's compilation cache (glibc, not musl), though the
+  // translator's own code is warm by now.
+  progress('[exec] start-up: hello-glibc under vxts');
+  const helloPath = path.join(repoRoot(), 'guests', 'bin', 'hello-glibc');
+  const hello = await runVxts(helloPath, []);
+  const helloQemu = qemu !== null ? runHost(qemu, [helloPath]).seconds : null;
+  progress(` ${fmt(hello.seconds)}s\n`);
+  const ratios = (f: (r: ExecRow) => number | null) => rows.map(f).filter((x): x is number => x !== null);
+  const allTranslated = rows.reduce((a, r) => a + r.instructionsTranslated, 0) + hello.instructionsTranslated;
+  const allTranslate = rows.reduce((a, r) => a + r.translateMs, 0) + hello.translateMs;
+  const allCompile = rows.reduce((a, r) => a + r.compileMs, 0) + hello.compileMs;
+  return {
+    quickSizes: quick, repetitions: reps, qemu, nativeCompiler: 'dir' in native ? (which('gcc') ?? which('cc')) : null, skipped, rows,
+    geomean: {
+      vxtsOverQemu: rows.every((r) => r.vxtsOverQemu !== null) ? geomean(ratios((r) => r.vxtsOverQemu)) : null,
+      vxtsOverNative: rows.every((r) => r.vxtsOverNative !== null) ? geomean(ratios((r) => r.vxtsOverNative)) : null,
+      qemuOverNative: rows.every((r) => r.qemuOverNative !== null) ? geomean(ratios((r) => r.qemuOverNative)) : null,
+    },
+    translation: {
+      instructions: allTranslated,
+      decodeEmitUsPerInstruction: (allTranslate * 1000) / allTranslated,
+      compileUsPerInstruction: (allCompile * 1000) / allTranslated,
+    },
+    startup: {
+      name: 'hello-glibc', seconds: hello.seconds, qemuSeconds: helloQemu, instructions: hello.instructions,
+      instructionsTranslated: hello.instructionsTranslated, blocksTranslated: hello.blocksTranslated,
+      translateMs: hello.translateMs, compileMs: hello.compileMs,
+      translationShare: (hello.translateMs + hello.compileMs) / 1000 / hello.seconds,
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      // Only the execution benchmarks (while iterating on the translator), optionally some of them.
+      exec: { type: 'boolean', default: false },
+      bench: { type: 'string' },
+    },
+    strict: true,
+  });
   const quick = values.quick === true;
+  const execOnly = values.exec === true || values.bench !== undefined;
   const budget: Budget = quick ? { warmupMs: 100, runMs: 250 } : { warmupMs: 500, runMs: 1500 };
 
   progress(`perf: loading input${quick ? ' (quick pass)' : ''}...\n`);
@@ -43,32 +149,37 @@ async function main(): Promise<void> {
   }
 
   const results: Measurement[] = [];
-  benches.forEach((b, k) => {
+  if (!execOnly) benches.forEach((b, k) => {
     progress(`[${k + 1}/${benches.length}] ${b.name} ... `);
     const m = measure(b, budget);
     results.push(m);
     progress(`${(m.instructionsPerSecond / 1e6).toFixed(3)} M insn/s\n`);
   });
 
+  const exec = await execSuite(quick, values.bench);
   const cpus = os.cpus();
   const record: RunRecord = {
     date: new Date().toISOString(),
     quick,
     machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, platform: os.platform(), arch: os.arch(), node: process.version },
     input: { file: input.file, segments: input.segments.length, bytes: input.totalBytes, instructions: input.instructions, undecodable: input.undecodable },
-    goal: { instructionsPerSecond: GOAL, benchmark: results[0].name, met: results[0].instructionsPerSecond >= GOAL },
+    goal: { instructionsPerSecond: GOAL, benchmark: benches[0].name, met: results.length ? results[0].instructionsPerSecond >= GOAL : null },
     results,
     skipped,
     capstoneVersion: cs.ok ? cs.version : null,
+    exec,
   };
 
   const dir = perfDir();
   mkdirSync(`${dir}results`, { recursive: true });
-  const json = quick ? `${dir}results/quick.json.tmp` : `${dir}results/latest.json`;
-  const md = quick ? `${dir}results/quick.md.tmp` : `${dir}REPORT.md`;
+  const partial = quick || execOnly;
+  const json = partial ? `${dir}results/quick.json.tmp` : `${dir}results/latest.json`;
+  const md = partial ? `${dir}results/quick.md.tmp` : `${dir}REPORT.md`;
+  const svg = partial ? `${dir}results/quick-chart.svg.tmp` : `${dir}chart.svg`;
   writeFileSync(json, JSON.stringify(record, null, 2) + '\n');
   writeFileSync(md, markdownReport(record));
-  process.stdout.write(`\n${terminalSummary(record)}\n\nwrote ${json}\nwrote ${md}\n`);
+  writeFileSync(svg, chartSvg(exec.rows, `vxts vs qemu-i386 vs native x86-64${quick ? ' (quick sizes)' : ''}`));
+  process.stdout.write(`\n${terminalSummary(record)}\n\nwrote ${json}\nwrote ${md}\nwrote ${svg}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -19,6 +19,26 @@ function normal(a: F80): boolean {
   return e !== 0 && e !== 0x7fff && a.hi >= 0x80000000;
 }
 
+/** A true zero (either sign). */
+function isZero(a: F80): boolean {
+  return (a.se & 0x7fff) === 0 && a.hi === 0 && a.lo === 0;
+}
+
+/**
+ * a + b when an operand is zero and the other normal or zero, under round to nearest: exact
+ * (no flags), the other operand itself, or a zero whose sign is the common sign, else +0
+ * (SDM Vol. 2A, FADD). Null otherwise. The general path would align the zero's scale with the
+ * other operand's, a shift of thousands of bits.
+ */
+function zeroAdd(a: F80, b: F80, subtract: boolean): F80 | null {
+  const za = isZero(a), zb = isZero(b);
+  if (!za && !zb) return null;
+  const na = (a.se & 0x8000) !== 0, nb = ((b.se & 0x8000) !== 0) !== subtract;
+  if (za && zb) return { se: na && nb ? 0x8000 : 0, hi: 0, lo: 0 };
+  if (za) return normal(b) ? { se: (b.se & 0x7fff) | (nb ? 0x8000 : 0), hi: b.hi, lo: b.lo } : null;
+  return normal(a) ? { se: a.se, hi: a.hi, lo: a.lo } : null;
+}
+
 /**
  * Rounds the 128-bit significand w0:w1:w2:w3 (w0 holding bit 127, which is set) plus `sticky`
  * to 64 bits by round-to-nearest-even and packs it with biased exponent e; null when the result
@@ -50,20 +70,36 @@ function roundPack(neg: boolean, e: number, w0: number, w1: number, w2: number, 
 
 /** a * b for normal operands under PC = 64 bits and round to nearest, or null. */
 export function fastMul(a: F80, b: F80, env: FpEnv): F80 | null {
-  if (!normal(a) || !normal(b)) return null;
-  // 16-bit limbs keep every partial sum below 2^35, exact in a double.
-  const x = [a.lo & 0xffff, a.lo >>> 16, a.hi & 0xffff, a.hi >>> 16];
-  const y = [b.lo & 0xffff, b.lo >>> 16, b.hi & 0xffff, b.hi >>> 16];
-  const p = new Array<number>(8);
-  let carry = 0;
-  for (let k = 0; k < 7; k++) {
-    let t = carry;
-    for (let i = Math.max(0, k - 3); i <= Math.min(3, k); i++) t += x[i] * y[k - i];
-    carry = Math.floor(t / 65536);
-    p[k] = t - carry * 65536;
+  if (!normal(a) || !normal(b)) {
+    // Zero times normal (or zero) is an exact zero with the sign of the product.
+    if ((isZero(a) && (normal(b) || isZero(b))) || (isZero(b) && normal(a))) return { se: (a.se ^ b.se) & 0x8000, hi: 0, lo: 0 };
+    return null;
   }
-  p[7] = carry;
-  let w0 = p[7] * 65536 + p[6], w1 = p[5] * 65536 + p[4], w2 = p[3] * 65536 + p[2], w3 = p[1] * 65536 + p[0];
+  // 16-bit limbs keep every partial sum below 2^35, exact in a double (unrolled: no arrays).
+  const x0 = a.lo & 0xffff, x1 = a.lo >>> 16, x2 = a.hi & 0xffff, x3 = a.hi >>> 16;
+  const y0 = b.lo & 0xffff, y1 = b.lo >>> 16, y2 = b.hi & 0xffff, y3 = b.hi >>> 16;
+  let t = x0 * y0;
+  let c = Math.floor(t / 65536);
+  const p0 = t - c * 65536;
+  t = c + x0 * y1 + x1 * y0;
+  c = Math.floor(t / 65536);
+  const p1 = t - c * 65536;
+  t = c + x0 * y2 + x1 * y1 + x2 * y0;
+  c = Math.floor(t / 65536);
+  const p2 = t - c * 65536;
+  t = c + x0 * y3 + x1 * y2 + x2 * y1 + x3 * y0;
+  c = Math.floor(t / 65536);
+  const p3 = t - c * 65536;
+  t = c + x1 * y3 + x2 * y2 + x3 * y1;
+  c = Math.floor(t / 65536);
+  const p4 = t - c * 65536;
+  t = c + x2 * y3 + x3 * y2;
+  c = Math.floor(t / 65536);
+  const p5 = t - c * 65536;
+  t = c + x3 * y3;
+  c = Math.floor(t / 65536);
+  const p6 = t - c * 65536;
+  let w0 = c * 65536 + p6, w1 = p5 * 65536 + p4, w2 = p3 * 65536 + p2, w3 = p1 * 65536 + p0;
   let e = (a.se & 0x7fff) + (b.se & 0x7fff) - 16383;
   if (w0 >= 0x80000000) e += 1;
   else {
@@ -76,8 +112,11 @@ export function fastMul(a: F80, b: F80, env: FpEnv): F80 | null {
   return roundPack(((a.se ^ b.se) & 0x8000) !== 0, e, w0, w1, w2, w3, false, env);
 }
 
+/** Word buffers of fastAdd (module level: no allocation per operation; nothing here re-enters). */
+const X = new Uint32Array(4), Y = new Uint32Array(4), W = new Uint32Array(4);
+
 /** Shifts the 4-word value right by n bits (0 <= n <= 64); the low word drops out only past 64. */
-function shiftRight(w: number[], n: number): void {
+function shiftRight(w: Uint32Array, n: number): void {
   const words = n >>> 5, bits = n & 31;
   for (let k = 3; k >= 0; k--) w[k] = k - words >= 0 ? w[k - words] : 0;
   if (bits === 0) return;
@@ -89,23 +128,24 @@ function shiftRight(w: number[], n: number): void {
 
 /** a + b (or a - b) for normal operands under PC = 64 bits and round to nearest, or null. */
 export function fastAdd(a: F80, b: F80, env: FpEnv, subtract: boolean): F80 | null {
-  if (!normal(a) || !normal(b)) return null;
+  if (!normal(a) || !normal(b)) return zeroAdd(a, b, subtract);
   let na = (a.se & 0x8000) !== 0, nb = ((b.se & 0x8000) !== 0) !== subtract;
   let ea = a.se & 0x7fff, eb = b.se & 0x7fff;
   // Order by magnitude: x is the larger.
   let big = a, small = b;
   if (eb > ea || (eb === ea && (b.hi > a.hi || (b.hi === a.hi && b.lo > a.lo)))) {
     big = b; small = a;
-    [na, nb] = [nb, na];
-    [ea, eb] = [eb, ea];
+    const n = na; na = nb; nb = n;
+    const x = ea; ea = eb; eb = x;
   }
   const d = ea - eb;
   if (d > 64) return null;
-  const x = [big.hi, big.lo, 0, 0];
-  const y = [small.hi, small.lo, 0, 0];
+  const x = X, y = Y, w = W;
+  x[0] = big.hi; x[1] = big.lo; x[2] = 0; x[3] = 0;
+  y[0] = small.hi; y[1] = small.lo; y[2] = 0; y[3] = 0;
+  w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0;
   shiftRight(y, d);
   let e = ea;
-  const w = [0, 0, 0, 0];
   if (na === nb) {
     let c = 0;
     for (let k = 3; k >= 0; k--) {

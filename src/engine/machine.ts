@@ -4,7 +4,7 @@
 // Personalities (Linux, or an embedder's own) sit on top and resume it.
 
 import { DEFAULT_FEATURES, type CpuFeatures } from '../../decoder/validate.js';
-import { isBlock, MAX_BLOCK_INSTRUCTIONS, translateBlock, type Block, type BlockFault } from '../../translator/block.js';
+import { isBlock, MAX_BLOCK_INSTRUCTIONS, translateBlock, translateRegion, type Block, type BlockFault } from '../../translator/block.js';
 import { EXIT_INDIRECT, EXIT_STOP, EXIT_SYSCALL, EXIT_TRAP } from '../../translator/js/emitter-js.js';
 import type { HelperState } from '../../translator/js/helpers.js';
 import { Cpuid } from '../cpu/cpuid.js';
@@ -37,17 +37,52 @@ export interface MachineOptions {
   clock?: 'instructions' | 'host';
   /** Longest block in instructions (1 = single-step, for differential tests and tracing). */
   maxBlockInstructions?: number;
+  /** Compile hot blocks with their neighbours into one function (experimental; default off). */
+  regions?: boolean;
+  /** Superblocks: translation goes on through direct JMP/CALL instead of ending the block (default on). */
+  followJumps?: boolean;
+  /**
+   * Second tier: a block entered HOT_BLOCK_ENTRIES times is retranslated as a superblock that
+   * also follows the fall-through of conditional branches (side exits). Default on.
+   */
+  hotSuperblocks?: boolean;
 }
 
 export interface MachineStats {
   blocksTranslated: number;
+  /** Guest instructions covered by the blocks translated. */
+  instructionsTranslated: number;
   translateMs: number;
   compileMs: number;
   cacheHits: number;
   invalidations: number;
+  /** Hot blocks recompiled as regions (several blocks in one function). */
+  regionsCompiled: number;
+  /** Hot blocks retranslated as superblocks (second tier). */
+  superblocksCompiled: number;
 }
 
 const FAST_SIZE = 4096;
+/** Dispatcher entries after which a block is recompiled as a region. */
+export const HOT_BLOCK_ENTRIES = 64;
+
+/** Does `b` cover any byte of [address, end)? */
+function overlaps(b: Block, address: number, end: number): boolean {
+  const x = b.extents;
+  if (x === undefined) return b.eip < end && b.eip + b.length > address;
+  for (let i = 0; i < x.length; i += 2) if (x[i] < end && x[i + 1] > address) return true;
+  return false;
+}
+
+/** The pages a translation covers. */
+function pagesOf(b: Block): number[] {
+  const x = b.extents ?? [b.eip, b.eip + Math.max(1, b.length)];
+  const pages: number[] = [];
+  for (let i = 0; i < x.length; i += 2) {
+    for (let p = x[i] >>> PAGE_SHIFT; p <= (Math.max(x[i] + 1, x[i + 1]) - 1) >>> PAGE_SHIFT; p++) if (!pages.includes(p)) pages.push(p);
+  }
+  return pages;
+}
 
 /** The CPU state plus what helpers need from the tenant: CPUID and the TLS descriptors. */
 export class GuestCpu extends CpuState implements HelperState {
@@ -62,19 +97,32 @@ export class GuestCpu extends CpuState implements HelperState {
   }
   /** GDT TLS entries (index -> base) installed by the personality (set_thread_area). */
   readonly tls = new Map<number, number>();
+  /**
+   * The instruction clock while `run` is on: RDTSC reads tscBase plus the instructions retired
+   * since (tscBudget - budget), so the dispatch loop does no BigInt work per block.
+   */
+  tscLive = false;
+  tscBase = 0n;
+  tscBudget = 0;
+  liveTsc(): bigint {
+    return this.tscLive ? this.tscBase + BigInt(this.tscBudget - this.budget) : this.tsc;
+  }
 }
 
 export class Machine {
   readonly cpu: GuestCpu;
   readonly memory: Arena;
   readonly features: CpuFeatures;
-  readonly stats: MachineStats = { blocksTranslated: 0, translateMs: 0, compileMs: 0, cacheHits: 0, invalidations: 0 };
+  readonly stats: MachineStats = { blocksTranslated: 0, instructionsTranslated: 0, translateMs: 0, compileMs: 0, cacheHits: 0, invalidations: 0, regionsCompiled: 0, superblocksCompiled: 0 };
   private readonly cache = new Map<number, Block>();
   private readonly fast: (Block | null)[] = new Array(FAST_SIZE).fill(null);
   /** Blocks per code page, for invalidation on writes. */
   private readonly pageBlocks = new Map<number, Set<Block>>();
   private readonly clock: 'instructions' | 'host';
   private readonly maxBlock: number;
+  private readonly regions: boolean;
+  private readonly followJumps: boolean;
+  private readonly hotSuperblocks: boolean;
 
   constructor(options: MachineOptions = {}) {
     this.features = options.features ?? DEFAULT_FEATURES;
@@ -82,6 +130,9 @@ export class Machine {
     this.cpu = new GuestCpu(this.features);
     this.clock = options.clock ?? 'instructions';
     this.maxBlock = options.maxBlockInstructions ?? MAX_BLOCK_INSTRUCTIONS;
+    this.regions = (options.regions ?? false) && this.maxBlock > 1;
+    this.followJumps = (options.followJumps ?? true) && this.maxBlock > 1;
+    this.hotSuperblocks = (options.hotSuperblocks ?? true) && this.maxBlock > 1;
     this.memory.onCodeWrite = (address, length) => this.invalidate(address, length);
   }
 
@@ -97,10 +148,11 @@ export class Machine {
       const blocks = this.pageBlocks.get(p);
       if (!blocks) continue;
       for (const b of blocks) {
-        if (b.eip < end && b.eip + b.length > address) {
+        if (overlaps(b, address, end)) {
           b.valid = false;
+          for (const q of pagesOf(b)) if (q !== p) this.pageBlocks.get(q)?.delete(b);
           blocks.delete(b);
-          this.cache.delete(b.eip);
+          if (this.cache.get(b.eip) === b) this.cache.delete(b.eip);
           if (this.fast[b.eip & (FAST_SIZE - 1)] === b) this.fast[b.eip & (FAST_SIZE - 1)] = null;
           this.stats.invalidations++;
         }
@@ -127,24 +179,53 @@ export class Machine {
     if (hit !== null && hit.eip === eip) { this.stats.cacheHits++; return hit; }
     let block = this.cache.get(eip);
     if (block === undefined) {
-      const made = translateBlock(this.memory, eip, this.features, this.maxBlock);
+      const made = translateBlock(this.memory, eip, this.features, this.maxBlock, this.followJumps);
       if (!isBlock(made)) return made;
       block = made;
       this.stats.blocksTranslated++;
+      this.stats.instructionsTranslated += made.instructions;
       this.stats.translateMs += made.translateMs;
       this.stats.compileMs += made.compileMs;
-      this.cache.set(eip, block);
-      for (let p = eip >>> PAGE_SHIFT; p <= (eip + Math.max(1, block.length) - 1) >>> PAGE_SHIFT; p++) {
-        let set = this.pageBlocks.get(p);
-        if (!set) this.pageBlocks.set(p, (set = new Set()));
-        set.add(block);
-        this.memory.perms[p] |= Perm.Code;
-      }
+      this.install(block);
     } else {
       this.stats.cacheHits++;
     }
     this.fast[slot] = block;
     return block;
+  }
+
+  private install(block: Block): void {
+    this.cache.set(block.eip, block);
+    for (const p of pagesOf(block)) {
+      let set = this.pageBlocks.get(p);
+      if (!set) this.pageBlocks.set(p, (set = new Set()));
+      set.add(block);
+      this.memory.perms[p] |= Perm.Code;
+    }
+  }
+
+  /** A block just got hot: retranslate it as a superblock, or with the blocks around it as a region. */
+  private promote(block: Block): Block {
+    if (block.superblock === true) return block;
+    let region: Block | null;
+    if (this.regions) {
+      region = translateRegion(this.memory, block.eip, this.features, this.maxBlock);
+      if (region !== null) this.stats.regionsCompiled++;
+    } else {
+      const made = translateBlock(this.memory, block.eip, this.features, this.maxBlock, this.followJumps, true);
+      region = isBlock(made) ? made : null;
+      if (region !== null) this.stats.superblocksCompiled++;
+    }
+    if (region === null) return block;
+    this.stats.translateMs += region.translateMs;
+    this.stats.compileMs += region.compileMs;
+    this.stats.instructionsTranslated += region.instructions;
+    // The old block goes: chains to it see it invalid and find the region in the cache.
+    block.valid = false;
+    for (const p of pagesOf(block)) this.pageBlocks.get(p)?.delete(block);
+    this.install(region);
+    this.fast[block.eip & (FAST_SIZE - 1)] = region;
+    return region;
   }
 
   /** Runs until a system call, a fault, or `budget` instructions have retired (block granular). */
@@ -153,15 +234,18 @@ export class Machine {
     const m = this.memory;
     s.budget = budget;
     const startTsc = s.tsc;
+    const instructionClock = this.clock === 'instructions';
+    if (instructionClock) { s.tscBase = startTsc; s.tscBudget = budget; s.tscLive = true; }
     let block: Block | null = null;
+    const hot = this.regions || this.hotSuperblocks;
     try {
       while (s.budget > 0) {
         if (block === null || !block.valid) {
           const found = this.lookup(s.eip >>> 0);
           if (!isBlock(found)) return this.blockFault(found);
           block = found;
+          if (hot && ++block.hits === HOT_BLOCK_ENTRIES) block = this.promote(block);
         }
-        if (this.clock === 'instructions') s.tsc = startTsc + BigInt(budget - s.budget);
         const k = block.fn(s, m);
         if (k >= 0) {
           let next: Block | null = block.next[k];
@@ -172,6 +256,7 @@ export class Machine {
             block.next[k] = next;
           }
           block = next;
+          if (hot && ++block.hits === HOT_BLOCK_ENTRIES) block = this.promote(block);
           continue;
         }
         block = null;
@@ -194,7 +279,8 @@ export class Machine {
       }
       throw e;
     } finally {
-      if (this.clock === 'host') s.tsc = process.hrtime.bigint();
+      if (instructionClock) { s.tsc = startTsc + BigInt(budget - s.budget); s.tscLive = false; }
+      else s.tsc = process.hrtime.bigint();
     }
   }
 

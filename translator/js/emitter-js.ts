@@ -63,7 +63,21 @@ export class JsEmitter implements Emitter {
   private retired = 0;
   private depth = 0;
 
+  /** EIP of the block's first instruction. */
+  entry = -1;
+  /**
+   * Superblocks: when set, an unconditional direct JMP/CALL outside conditional code does not end
+   * the block; the translator goes on decoding at the target, named here after the instruction.
+   */
+  followJumps = false;
+  /** Also follow the fall-through of conditional branches, which become side exits (hot blocks). */
+  followBranches = false;
+  followTo: number | null = null;
+  /** Index of this block's first instruction in the function's instruction tables (regions). */
+  ipBase = 0;
+
   beginInstruction(index: number, eip: number, nextEip: number): void {
+    if (index === 0) this.entry = eip >>> 0;
     this.index = index;
     this.eip = eip;
     this.nextEip = nextEip;
@@ -77,7 +91,7 @@ export class JsEmitter implements Emitter {
 
   /** Closes the instruction: commits staged writes and, after a store to code, leaves. */
   endInstruction(): void {
-    const parts = [`ip = ${this.index};`, ...this.decls, ...this.body];
+    const parts = [`ip = ${this.ipBase + this.index};`, ...this.decls, ...this.body];
     for (const [r, name] of this.staged) parts.push(`r${r} = ${name};`);
     parts.push(...this.commits);
     if (this.pendingOp !== null) this.knownOp = this.pendingOp;
@@ -371,15 +385,37 @@ export class JsEmitter implements Emitter {
     return this.targets.length - 1;
   }
 
+  /**
+   * A direct exit to `eip`, left as a placeholder: when the function is assembled, an exit to a
+   * block compiled into the same function (the block's own entry, or a block of the region)
+   * continues the function's loop while the budget lasts, so registers and lazy flags stay in
+   * locals and V8 sees a loop it can optimise; any other target returns to the dispatcher.
+   */
+  private directExit(eip: number): string {
+    this.target(eip);
+    return `@@DIRECT(${eip >>> 0}|${this.index + 1})@@`;
+  }
+
   jump(eip: number): void {
-    const k = this.target(eip);
-    this.endWith(`${this.exitCodeDeferred(eip)} return ${k};`);
+    if (this.followJumps && this.depth === 0) {
+      // The staged writes commit at the end of the instruction, as for any other instruction.
+      this.followTo = eip >>> 0;
+      return;
+    }
+    this.endWith(this.directExit(eip));
   }
 
   branch(cond: Val, taken: number, notTaken: number): void {
     const c = s(this.let(cond));
-    const kt = this.target(taken), kn = this.target(notTaken);
-    this.endWith(`if (${c} !== 0) { ${this.exitCodeDeferred(taken)} return ${kt}; } ${this.exitCodeDeferred(notTaken)} return ${kn};`);
+    if (this.followBranches && this.depth === 0 && (notTaken >>> 0) === (this.nextEip >>> 0)) {
+      // Superblock: a side exit when taken (this instruction's writes committed on that path),
+      // and translation goes on with the next instruction.
+      const regs = [...this.staged].map(([r, name]) => `r${r} = ${name};`).join(' ');
+      this.emit(`if (${c} !== 0) { ${regs} ${this.commits.join(' ')} ${this.directExit(taken)} }`);
+      this.followTo = notTaken >>> 0;
+      return;
+    }
+    this.endWith(`if (${c} !== 0) { ${this.directExit(taken)} } ${this.directExit(notTaken)}`);
   }
 
   jumpIndirect(target: Val): void {
@@ -405,21 +441,77 @@ export class JsEmitter implements Emitter {
     return `@@EXIT(${typeof eip === 'number' ? num(eip) : eip}|${retired})@@`;
   }
 
-  /** The complete function body. `eips` maps instruction index -> EIP for faults. */
-  finish(fallthroughEip: number): string {
+  /** Ends the block: the fall-through exit when no instruction ended it. */
+  close(fallthroughEip: number): void {
     if (!this.ended) {
-      const k = this.target(fallthroughEip);
-      this.out.push(`@@EXIT(${num(fallthroughEip)}|${this.retired})@@ return ${k};`);
+      this.out.push(`${this.directExit(fallthroughEip)}`);
+      this.ended = true;
     }
-    const regs = [...this.usedRegs].sort();
-    const header = [
-      'const R = s.r, u8 = m.u8, dv = m.view, pm = m.perms;',
-      regs.length ? `let ${regs.map((r) => `r${r} = R[${r}]`).join(', ')};` : '',
-      'let op = s.ccOp, cd = s.ccDst, cs = s.ccSrc, c2 = s.ccSrc2, fa = s.fa, ip = 0, smc = 0;',
-    ].join(' ');
-    const writeBack = [...this.writtenRegs].map((r) => `R[${r}] = r${r};`).join(' ');
-    const body = this.out.join('\n').replace(/@@EXIT\(([^|]+)\|(\d+)\)@@/g, (_m, eip: string, retired: string) =>
-      `${writeBack} s.ccOp = op; s.ccDst = cd; s.ccSrc = cs; s.ccSrc2 = c2; s.fa = fa; s.eip = ${eip}; s.budget -= ${retired};`);
-    return `${header}\ntry {\n${body}\n} catch (e) { ${writeBack} s.ccOp = op; s.ccDst = cd; s.ccSrc = cs; s.ccSrc2 = c2; s.fa = fa; s.eip = E[ip]; s.budget -= ip; throw e; }`;
   }
+
+  /** The block's code with its exit placeholders, for assemble(). */
+  code(): string {
+    return this.out.join('\n');
+  }
+
+  /** The complete function body of a single block. `E` maps instruction index -> EIP for faults. */
+  finish(fallthroughEip: number): string {
+    this.close(fallthroughEip);
+    return assemble([this]);
+  }
+}
+
+/**
+ * One function body for one or more blocks (the first is the entry). Guest registers and lazy
+ * flags are locals for the whole function. With several blocks (or a block that jumps back to
+ * itself) the body is a loop over a `switch` on the current block; a direct exit to a block of
+ * the function continues the loop while the budget lasts. Exits elsewhere write everything
+ * back and return the index of the target in the returned `targets`. The function's tables:
+ * E (instruction index -> EIP) and I (instruction index -> index within its block) for faults.
+ */
+export function assemble(blocks: readonly JsEmitter[]): string {
+  const inside = new Map<number, number>();
+  blocks.forEach((b, k) => { if (!inside.has(b.entry)) inside.set(b.entry, k); });
+  const used = new Set<number>(), written = new Set<number>();
+  for (const b of blocks) {
+    for (const r of b.usedRegs) used.add(r);
+    for (const r of b.writtenRegs) written.add(r);
+  }
+  const targets = blocks.length === 1 ? blocks[0].targets : regionTargets(blocks);
+  const regs = [...used].sort();
+  const multi = blocks.length > 1;
+  let loops = false;
+  const header = [
+    'const R = s.r, u8 = m.u8, dv = m.view, pm = m.perms;',
+    regs.length ? `let ${regs.map((r) => `r${r} = R[${r}]`).join(', ')};` : '',
+    `let op = s.ccOp, cd = s.ccDst, cs = s.ccSrc, c2 = s.ccSrc2, fa = s.fa, ip = 0, smc = 0${multi ? ', pc = 0' : ''};`,
+  ].join(' ');
+  const writeBack = [...written].sort().map((r) => `R[${r}] = r${r};`).join(' ');
+  // Every exit leaves the loop for one shared write-back, so the write-back code runs (and has
+  // type feedback) after the first exit: exits never taken before cost V8 no deoptimisation.
+  const exit = (eip: string, retired: string, k: string) => `{ xe = ${eip}; xr = ${retired}; xk = ${k}; break L; }`;
+  const bodies = blocks.map((b) => b.code()
+    .replace(/@@DIRECT\((\d+)\|(\d+)\)@@/g, (_m, eipText: string, retired: string) => {
+      const eip = Number(eipText);
+      const k = targets.indexOf(eip);
+      const out = exit(num(eip), retired, String(k));
+      const to = inside.get(eip);
+      if (to === undefined) return out;
+      loops = true;
+      return `if (s.budget > ${retired}) { s.budget -= ${retired}; ${multi ? `pc = ${to}; ` : ''}continue L; } ${out}`;
+    })
+    .replace(/@@EXIT\(([^|]+)\|(\d+)\)@@ return (-?\d+);/g, (_m, eip: string, retired: string, k: string) => exit(eip, retired, k)));
+  if (bodies.some((b) => b.includes('@@'))) throw new Error('emitter: unresolved exit placeholder');
+  const body = !multi ? (loops ? `L: for (;;) {\n${bodies[0]}\n}` : `L: {\n${bodies[0]}\n}`)
+    : `L: for (;;) { switch (pc) {\n${bodies.map((b, k) => `case ${k}: {\n${b}\n}`).join('\n')}\n} }`;
+  const state = 's.ccOp = op; s.ccDst = cd; s.ccSrc = cs; s.ccSrc2 = c2; s.fa = fa;';
+  return `${header} let xe = 0, xr = 0, xk = 0;\ntry {\n${body}\n} catch (e) { ${writeBack} ${state} s.eip = E[ip]; s.budget -= I[ip]; throw e; }\n` +
+    `${writeBack} ${state} s.eip = xe; s.budget -= xr; return xk;`;
+}
+
+/** The union of the blocks' direct targets, in first-seen order. */
+export function regionTargets(blocks: readonly JsEmitter[]): number[] {
+  const out: number[] = [];
+  for (const b of blocks) for (const t of b.targets) if (!out.includes(t)) out.push(t);
+  return out;
 }

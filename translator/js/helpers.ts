@@ -25,14 +25,19 @@ export interface HelperState extends CpuState {
   readonly tls: ReadonlyMap<number, number>;
 }
 
+/**
+ * High halves of 32x32 products without BigInt: the double product is within 2^11 of the exact
+ * one (|product| < 2^64) and Math.imul gives the exact low half, so (product - low) / 2^32
+ * rounds to the exact high half.
+ */
 function mulhu(a: number, b: number): number {
-  const r = BigInt(a >>> 0) * BigInt(b >>> 0);
-  return Number(r >> 32n) | 0;
+  const x = a >>> 0, y = b >>> 0;
+  return Math.round((x * y - (Math.imul(x, y) >>> 0)) / 4294967296) | 0;
 }
 
 function mulhs(a: number, b: number): number {
-  const r = BigInt(a | 0) * BigInt(b | 0);
-  return Number(BigInt.asIntN(32, r >> 32n)) | 0;
+  const x = a | 0, y = b | 0;
+  return Math.round((x * y - (Math.imul(x, y) >>> 0)) / 4294967296) | 0;
 }
 
 function divideError(): never {
@@ -85,9 +90,11 @@ const CORE_HELPERS = {
     s.cpuidSource.cpuid(leaf >>> 0, subleaf >>> 0, s.scratch);
     return 0;
   },
-  rdtsc: (s: CpuState) => {
-    s.scratch[0] = Number(s.tsc & 0xffffffffn) | 0;
-    s.scratch[1] = Number((s.tsc >> 32n) & 0xffffffffn) | 0;
+  rdtsc: (s: CpuState & { liveTsc?: () => bigint }) => {
+    // The engine's GuestCpu keeps the instruction clock live while it runs (no per-block work).
+    const tsc = s.liveTsc !== undefined ? s.liveTsc() : s.tsc;
+    s.scratch[0] = Number(tsc & 0xffffffffn) | 0;
+    s.scratch[1] = Number((tsc >> 32n) & 0xffffffffn) | 0;
     return 0;
   },
   /** LAR/LSL/VERR/VERW (query 0-3): 1 with the answer in scratch[0], or 0 for ZF = 0. */

@@ -167,10 +167,25 @@ function udiv32(s: S, _m: M, hi: number, lo: number, d: number): number {
     return q | 0;
   }
   if ((hi >>> 0) >= dd) divideError(); // the quotient would not fit in 32 bits
-  const n = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  const big = BigInt(dd);
-  s.scratch[0] = Number(n % big) | 0;
-  return Number(n / big) | 0;
+  return longDivide(s, hi >>> 0, lo >>> 0, dd);
+}
+
+/**
+ * hi:lo / d for hi < d < 2^32, without BigInt: two steps of long division by 16-bit digits. Each
+ * partial dividend is below 2^48, so the double quotient is off by at most one and the
+ * remainder, computed exactly, corrects it. Quotient returned (as int32), remainder in scratch[0].
+ */
+function longDivide(s: S, hi: number, lo: number, d: number): number {
+  let n = hi * 65536 + (lo >>> 16);
+  let q1 = Math.floor(n / d);
+  let r = n - q1 * d;
+  if (r < 0) { q1--; r += d; } else if (r >= d) { q1++; r -= d; }
+  n = r * 65536 + (lo & 0xffff);
+  let q0 = Math.floor(n / d);
+  r = n - q0 * d;
+  if (r < 0) { q0--; r += d; } else if (r >= d) { q0++; r -= d; }
+  s.scratch[0] = r | 0;
+  return (q1 * 65536 + q0) | 0;
 }
 
 /** IDIV r/m32: signed EDX:EAX / d, quotient truncated toward zero; scratch[0] = remainder. */
@@ -185,11 +200,22 @@ function sdiv32(s: S, _m: M, hi: number, lo: number, d: number): number {
     s.scratch[0] = n - q * d;
     return q | 0;
   }
-  const n = (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
-  const q = n / BigInt(d);
-  if (q >= 2147483648n || q < -2147483648n) divideError();
-  s.scratch[0] = Number(n % BigInt(d)) | 0;
-  return Number(q) | 0;
+  // |dividend| / |divisor| by unsigned long division, then the signs (quotient toward zero,
+  // remainder with the dividend's sign), as IDIV defines them.
+  const negative = (hi | 0) < 0;
+  let nh = hi >>> 0, nl = lo >>> 0;
+  if (negative) {
+    nl = (~nl + 1) >>> 0;
+    nh = (~nh + (nl === 0 ? 1 : 0)) >>> 0;
+  }
+  const ad = d < 0 ? -d : d; // |d| as a positive double (2^31 for INT_MIN)
+  if (nh >= ad) divideError(); // |quotient| >= 2^32
+  const uq = longDivide(s, nh, nl, ad) >>> 0;
+  const ur = s.scratch[0] >>> 0;
+  const qNegative = negative !== d < 0;
+  if (qNegative ? uq > 2147483648 : uq > 2147483647) divideError();
+  s.scratch[0] = negative ? -ur | 0 : ur | 0;
+  return qNegative ? -uq | 0 : uq | 0;
 }
 
 // ---- CRC32 (SDM Vol. 2A, CRC32): CRC-32C, reflected, one table lookup per byte -------------------
