@@ -142,6 +142,7 @@ export function forkProcess(parent: LinuxProcess): LinuxProcess {
   child.argv = [...parent.argv];
   child.envp = [...parent.envp];
   child.exePath = parent.exePath;
+  child.exeImage = parent.exeImage;
   child.comm = parent.comm;
   child.argArea = { ...parent.argArea };
   child.envArea = { ...parent.envArea };

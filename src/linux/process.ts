@@ -55,6 +55,11 @@ export class LinuxProcess {
   argv: string[] = [];
   envp: string[] = [];
   exePath = '';
+  /**
+   * The running program's bytes: /proc/self/exe names the program itself, wherever it lives, so
+   * execve of it works even when the file is outside every mount (as Linux's proc link does).
+   */
+  exeImage: Uint8Array | null = null;
   /** prctl(PR_SET_NAME) name: at most 15 bytes (TASK_COMM_LEN 16 with the NUL). */
   comm = '';
   exit: ExitState | null = null;

@@ -75,6 +75,7 @@ function loadInto(p: LinuxProcess, machine: Machine, o: ImageOptions): LoadedPro
   p.argv = o.argv.map(text);
   p.envp = o.envp.map(text);
   p.exePath = o.guestPath;
+  p.exeImage = o.program;
   p.comm = (o.guestPath.split('/').pop() ?? '').slice(0, 15);
   p.argArea = { start: loaded.stack.argStart, end: loaded.stack.argEnd };
   p.envArea = { start: loaded.stack.envStart, end: loaded.stack.envEnd };
@@ -88,7 +89,7 @@ function loadInto(p: LinuxProcess, machine: Machine, o: ImageOptions): LoadedPro
 export function execImage(p: LinuxProcess, o: ImageOptions): LoadedProgram {
   const machine = new Machine(p.machineOptions);
   const oldMachine = p.machine, oldMm = p.mm;
-  const saved = { argv: p.argv, envp: p.envp, exePath: p.exePath, comm: p.comm, argArea: p.argArea, envArea: p.envArea };
+  const saved = { argv: p.argv, envp: p.envp, exePath: p.exePath, exeImage: p.exeImage, comm: p.comm, argArea: p.argArea, envArea: p.envArea };
   p.machine = machine;
   p.mm = new AddressSpace(machine.memory, layoutFor(machine.memory.size), (a, n) => machine.invalidate(a, n));
   p.mm.limit = oldMm.limit;

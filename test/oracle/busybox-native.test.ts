@@ -60,7 +60,7 @@ async function both(script: string): Promise<{ native: Outcome; vxts: Outcome }>
   const native = runNative(AMD64, ['sh', path], work, envFor(work));
   work = freshWork(script);
   appletLinks(work, I386);
-  // busybox's own directory is mounted too: see the `exec-unmounted` known failure below.
+  // busybox's own directory is mounted too, as the scripts exec it by path; `exec-unmounted` below checks /proc/self/exe without it.
   const vxts = await runUnderVxts(I386, ['sh', path], work, [SCRIPTS, dirname(I386)], envFor(work), [`${join(work, 'bin')}:/bin:ro`]);
   rmSync(join(WORK, script.replace(/\.sh$/, '')), { recursive: true, force: true });
   return { native, vxts };

@@ -105,7 +105,9 @@ function execve(p: LinuxProcess, path: string, start: ReturnType<typeof startAt>
     throw e;
   }
   const ctx = fsOf(p);
-  let file = readExecutable(ctx, start, path);
+  let file = path === '/proc/self/exe' && p.exeImage !== null
+    ? { data: p.exeImage, path: p.exePath }
+    : readExecutable(ctx, start, path);
   let execfn = path;
   // #! scripts: the interpreter gets [interp, optional arg, script path, args after argv[0]].
   for (let depth = 0; file.data[0] === 0x23 && file.data[1] === 0x21; depth++) {
