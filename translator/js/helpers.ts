@@ -104,8 +104,17 @@ const CORE_HELPERS = {
     s.scratch[0] = r | 0;
     return 1;
   },
-  /** Checks a whole range before a multi-part store, so the first store cannot leave a partial write. */
-  checkWriteRange: (_s: CpuState, m: Arena, address: number, length: number) => m.checkWrite(address, length),
+  /**
+   * Probes for instructions that access memory in several parts (PUSHA, ENTER, CMPXCHG8B, wide
+   * x87 operands): check [address, address+length) as one access would, before any part is
+   * done, throwing the GuestFault for its first byte lacking the permission. probeWrite returns
+   * Arena.checkWrite's result (1 when translated code was dropped: pass it to helperStored).
+   */
+  probeRead: (_s: CpuState, m: Arena, address: number, length: number): number => {
+    m.checkRead(address, length);
+    return 0;
+  },
+  probeWrite: (_s: CpuState, m: Arena, address: number, length: number): number => m.checkWrite(address, length),
   loadSeg: (s: HelperState, _m: Arena, seg: number, selector: number) => {
     const sel = selector & 0xffff;
     s.segBase[seg] = s.segmentBase(seg, sel);

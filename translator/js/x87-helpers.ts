@@ -13,20 +13,4 @@ import { X87_ENV_HELPERS } from './x87-env-helpers.js';
 import { X87_MOVE_HELPERS } from './x87-move-helpers.js';
 import { X87_TRANS_HELPERS } from './x87-trans-helpers.js';
 
-/**
- * Probes of a multi-part x87 memory operand (translator/semantics/x87-memory.ts): check the whole
- * range [address, address+length) as one access would, before any part is done, and throw the
- * GuestFault for its first byte lacking the permission (SEGV_ACCERR when that page is mapped,
- * SEGV_MAPERR when not). probeWrite returns Arena.checkWrite's result: 1 when the range touches
- * a page holding translated code (those translations are dropped; the semantics pass it to
- * helperStored so the block ends after the instruction).
- */
-const X87_MEMORY_HELPERS = {
-  probeRead: (_s: CpuState, m: Arena, address: number, length: number): number => {
-    m.checkRead(address, length);
-    return 0;
-  },
-  probeWrite: (_s: CpuState, m: Arena, address: number, length: number): number => m.checkWrite(address, length),
-};
-
-export const X87_HELPERS = { ...X87_MEMORY_HELPERS, ...X87_ARITH_HELPERS, ...X87_MOVE_HELPERS, ...X87_ENV_HELPERS, ...X87_TRANS_HELPERS };
+export const X87_HELPERS = { ...X87_ARITH_HELPERS, ...X87_MOVE_HELPERS, ...X87_ENV_HELPERS, ...X87_TRANS_HELPERS };

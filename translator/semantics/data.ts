@@ -33,7 +33,7 @@ export function pop(e: Emitter, size: Size): Val {
  * untouched and names the address the first failing store would have named.
  */
 export function probeWrite(e: Emitter, addr: Val, size: number): void {
-  e.helperStored(e.helper('checkWriteRange', [addr, e.imm(size)]));
+  e.helperStored(e.helper('probeWrite', [addr, e.imm(size)]));
 }
 
 function stackSize(insn: Instruction): Size {

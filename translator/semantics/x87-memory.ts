@@ -2,7 +2,7 @@
 // stores wider than the emitter's 4 bytes done as several checked accesses. A multi-part access
 // must fault exactly as one access of its full width would (the SDM's page-fault address is
 // the first inaccessible byte): when the operand crosses a page boundary, the whole range is
-// first checked by a host probe (probeRead/probeWrite in translator/js/x87-helpers.ts), which
+// first checked by a host probe (probeRead/probeWrite in translator/js/helpers.ts), which
 // reports the lowest byte lacking the permission, SEGV_ACCERR on a mapped page and SEGV_MAPERR
 // on an unmapped one, before any part is loaded or stored. So a store is never left half done,
 // and a load whose parts skip bytes (the FLDENV/FRSTOR fields) still faults at the first
