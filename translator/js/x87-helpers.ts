@@ -6,8 +6,6 @@
 // src/cpu/float80*.ts. Guest memory is never touched here: the semantics load and store, and
 // only call the two probes below to check a wide operand's whole range first.
 
-import type { CpuState } from '../../src/cpu/state.js';
-import type { Arena } from '../../src/memory/arena.js';
 import { X87_ARITH_HELPERS } from './x87-arith-helpers.js';
 import { X87_ENV_HELPERS } from './x87-env-helpers.js';
 import { X87_MOVE_HELPERS } from './x87-move-helpers.js';
