@@ -7,6 +7,7 @@
 // writes fail with EPIPE, which raises SIGPIPE in the guest as Linux would.
 
 import { EIO } from '../errno.js';
+import { ByteQueue } from './byte-queue.js';
 import { WaitQueue } from './waitq.js';
 
 /** What vxts reads guest input from: a Node Readable (process.stdin) fits. */
@@ -34,9 +35,7 @@ const HIGH_WATER = 64 * 1024;
 
 export class HostInput {
   readonly queue = new WaitQueue();
-  private chunks: Uint8Array[] = [];
-  private head = 0;
-  private buffered = 0;
+  private readonly input = new ByteQueue();
   private ended = false;
   private failed = false;
   private started = false;
@@ -45,9 +44,8 @@ export class HostInput {
   private readonly onData = (chunk: Uint8Array | string): void => {
     const bytes = typeof chunk === 'string' ? new Uint8Array(Buffer.from(chunk, 'utf8')) : new Uint8Array(chunk);
     if (bytes.length === 0) return;
-    this.chunks.push(bytes);
-    this.buffered += bytes.length;
-    if (this.buffered >= HIGH_WATER && !this.paused) { this.paused = true; this.stream.pause(); }
+    this.input.put(bytes);
+    if (this.input.length >= HIGH_WATER && !this.paused) { this.paused = true; this.stream.pause(); }
     this.queue.wake();
   };
   private readonly onEnd = (): void => { this.ended = true; this.queue.wake(); };
@@ -70,31 +68,22 @@ export class HostInput {
   /** Copies buffered input into `buf`: a count, 0 at EOF, -EIO after a host error, or null (wait). */
   take(buf: Uint8Array): number | null {
     this.start();
-    if (this.buffered === 0) {
+    if (this.input.length === 0) {
       if (this.failed) return -EIO;
       return this.ended || buf.length === 0 ? 0 : null;
     }
-    let n = 0;
-    while (n < buf.length && this.chunks.length > 0) {
-      const c = this.chunks[0];
-      const part = c.subarray(this.head, Math.min(c.length, this.head + buf.length - n));
-      buf.set(part, n);
-      n += part.length;
-      this.head += part.length;
-      if (this.head === c.length) { this.chunks.shift(); this.head = 0; }
-    }
-    this.buffered -= n;
-    if (this.paused && this.buffered < HIGH_WATER / 4) { this.paused = false; this.stream.resume(); }
+    const n = this.input.take(buf);
+    if (this.paused && this.input.length < HIGH_WATER / 4) { this.paused = false; this.stream.resume(); }
     return n;
   }
 
   /** Bytes waiting (FIONREAD). */
-  available(): number { return this.buffered; }
+  available(): number { return this.input.length; }
 
   /** A read would not block. Starts reading the host stream, as poll() on it does. */
   ready(): boolean {
     this.start();
-    return this.buffered > 0 || this.ended;
+    return this.input.length > 0 || this.ended;
   }
 
   /** Stops reading the host stream (the guest is done), so the host process can exit. */

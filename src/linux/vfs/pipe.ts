@@ -11,6 +11,7 @@ import type { FileDescription } from '../fd.js';
 import { Blocked, type SyscallResult } from '../syscalls/registry.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, VfsDescription } from './description.js';
 import { type FileStat, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, S_IFIFO } from './types.js';
+import { ByteQueue } from './byte-queue.js';
 import { WaitQueue } from './waitq.js';
 
 export const PIPE_BUF = 4096;
@@ -24,32 +25,22 @@ export class Pipe {
   readonly ino = nextPipeIno++;
   readers = 0;
   writers = 0;
-  private chunks: Uint8Array[] = [];
-  /** Bytes of chunks[0] already read. */
-  private head = 0;
-  length = 0;
+  private readonly bytes = new ByteQueue();
 
   constructor(readonly uid = 0, readonly gid = 0, readonly created = 0n) {}
 
   get space(): number { return PIPE_CAPACITY - this.length; }
 
+  /** Bytes waiting in the pipe. */
+  get length(): number { return this.bytes.length; }
+
   put(data: Uint8Array): void {
-    this.chunks.push(data.slice());
-    this.length += data.length;
+    this.bytes.put(data.slice());
     this.queue.wake();
   }
 
   take(buf: Uint8Array): number {
-    let n = 0;
-    while (n < buf.length && this.chunks.length > 0) {
-      const c = this.chunks[0];
-      const part = c.subarray(this.head, Math.min(c.length, this.head + buf.length - n));
-      buf.set(part, n);
-      n += part.length;
-      this.head += part.length;
-      if (this.head === c.length) { this.chunks.shift(); this.head = 0; }
-    }
-    this.length -= n;
+    const n = this.bytes.take(buf);
     if (n > 0) this.queue.wake();
     return n;
   }
