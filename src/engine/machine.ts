@@ -12,6 +12,8 @@ import { GuestTrap, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL } from '../cpu/
 import { CpuState } from '../cpu/state.js';
 import { segmentLoadBase } from '../cpu/segments.js';
 import { Arena, GuestFault, PAGE_SHIFT, Perm } from '../memory/arena.js';
+import { defaultArenaPool, type ArenaPool } from '../memory/arena-pool.js';
+import { defaultCodeCache, type SharedCodeCache } from './code-cache.js';
 
 export type RunResult =
   | { readonly kind: 'syscall' }
@@ -46,6 +48,16 @@ export interface MachineOptions {
    * also follows the fall-through of conditional branches (side exits). Default on.
    */
   hotSuperblocks?: boolean;
+  /**
+   * Where the arena comes from and goes back to on release() (default: the process-wide pool;
+   * null: a new window that release() does not recycle).
+   */
+  arenaPool?: ArenaPool | null;
+  /**
+   * Translations shared with other machines by content (default: the process-wide cache;
+   * null: every translation private). See src/engine/code-cache.ts.
+   */
+  codeCache?: SharedCodeCache | null;
 }
 
 export interface MachineStats {
@@ -60,6 +72,8 @@ export interface MachineStats {
   regionsCompiled: number;
   /** Hot blocks retranslated as superblocks (second tier). */
   superblocksCompiled: number;
+  /** Blocks taken from the shared code cache instead of being translated. */
+  sharedHits: number;
 }
 
 const FAST_SIZE = 4096;
@@ -113,7 +127,7 @@ export class Machine {
   readonly cpu: GuestCpu;
   readonly memory: Arena;
   readonly features: CpuFeatures;
-  readonly stats: MachineStats = { blocksTranslated: 0, instructionsTranslated: 0, translateMs: 0, compileMs: 0, cacheHits: 0, invalidations: 0, regionsCompiled: 0, superblocksCompiled: 0 };
+  readonly stats: MachineStats = { blocksTranslated: 0, instructionsTranslated: 0, translateMs: 0, compileMs: 0, cacheHits: 0, invalidations: 0, regionsCompiled: 0, superblocksCompiled: 0, sharedHits: 0 };
   private readonly cache = new Map<number, Block>();
   private readonly fast: (Block | null)[] = new Array(FAST_SIZE).fill(null);
   /** Blocks per code page, for invalidation on writes. */
@@ -123,17 +137,40 @@ export class Machine {
   private readonly regions: boolean;
   private readonly followJumps: boolean;
   private readonly hotSuperblocks: boolean;
+  private readonly pool: ArenaPool | null;
+  private readonly shared: SharedCodeCache | null;
+  /** What a translation depends on besides the guest bytes: the shared cache's key. */
+  private readonly sharedKey: string;
 
   constructor(options: MachineOptions = {}) {
     this.features = options.features ?? DEFAULT_FEATURES;
-    this.memory = new Arena(options.memorySize ?? 0x4000_0000);
+    this.pool = options.arenaPool === undefined ? defaultArenaPool : options.arenaPool;
+    const size = options.memorySize ?? 0x4000_0000;
+    this.memory = this.pool !== null ? this.pool.acquire(size) : new Arena(size);
+    this.shared = options.codeCache === undefined ? defaultCodeCache : options.codeCache;
     this.cpu = new GuestCpu(this.features);
     this.clock = options.clock ?? 'instructions';
     this.maxBlock = options.maxBlockInstructions ?? MAX_BLOCK_INSTRUCTIONS;
     this.regions = (options.regions ?? false) && this.maxBlock > 1;
     this.followJumps = (options.followJumps ?? true) && this.maxBlock > 1;
     this.hotSuperblocks = (options.hotSuperblocks ?? true) && this.maxBlock > 1;
+    this.sharedKey = `${[...this.features].sort().join(',')}/${this.maxBlock}/${this.followJumps}`;
     this.memory.onCodeWrite = (address, length) => this.invalidate(address, length);
+  }
+
+  /**
+   * The machine will never run again: its arena goes back to the pool (zeroed, and revoked for
+   * this machine: a stale reference sees an empty window) and its translations are dropped.
+   */
+  release(): void {
+    this.flush();
+    if (this.pool !== null) this.pool.release(this.memory);
+    else this.memory.revoke();
+  }
+
+  /** Host memory this machine's guest has touched: the arena pages it ever mapped. */
+  get residentBytes(): number {
+    return this.memory.usedBytes;
   }
 
   get eip(): number { return this.cpu.eip >>> 0; }
@@ -179,13 +216,19 @@ export class Machine {
     if (hit !== null && hit.eip === eip) { this.stats.cacheHits++; return hit; }
     let block = this.cache.get(eip);
     if (block === undefined) {
-      const made = translateBlock(this.memory, eip, this.features, this.maxBlock, this.followJumps);
-      if (!isBlock(made)) return made;
-      block = made;
-      this.stats.blocksTranslated++;
-      this.stats.instructionsTranslated += made.instructions;
-      this.stats.translateMs += made.translateMs;
-      this.stats.compileMs += made.compileMs;
+      block = this.shared?.find(this.sharedKey, this.memory, eip);
+      if (block !== undefined) {
+        this.stats.sharedHits++;
+      } else {
+        const made = translateBlock(this.memory, eip, this.features, this.maxBlock, this.followJumps);
+        if (!isBlock(made)) return made;
+        block = made;
+        this.stats.blocksTranslated++;
+        this.stats.instructionsTranslated += made.instructions;
+        this.stats.translateMs += made.translateMs;
+        this.stats.compileMs += made.compileMs;
+        this.shared?.offer(this.sharedKey, this.memory, made);
+      }
       this.install(block);
     } else {
       this.stats.cacheHits++;

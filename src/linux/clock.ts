@@ -25,7 +25,20 @@ export class GuestClock {
   /** Host monotonic time at start, so real CPU and boot clocks count from the process start. */
   private readonly hostStart = process.hrtime.bigint();
   private readonly wallStart = BigInt(Date.now()) * 1_000_000n;
-  private readonly cpuStart = process.cpuUsage();
+  /**
+   * Host CPU use when the guest first read a CPU clock: the CPU clocks count from there. Taken
+   * lazily because getrusage costs a system call (tens to hundreds of microseconds on a loaded
+   * machine) and most programs never read these clocks: spawning must stay cheap.
+   */
+  private cpuStart: NodeJS.CpuUsage | null = null;
+
+  private cpuUsed(): NodeJS.CpuUsage {
+    if (this.cpuStart === null) {
+      this.cpuStart = process.cpuUsage();
+      return { user: 0, system: 0 };
+    }
+    return process.cpuUsage(this.cpuStart);
+  }
 
   constructor(private readonly instructions: () => number, o: ClockOptions = {}) {
     this.deterministic = o.deterministic ?? false;
@@ -44,7 +57,7 @@ export class GuestClock {
         return 100_000_000_000n + run;
       case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: {
         if (this.deterministic) return BigInt(this.instructions());
-        const u = process.cpuUsage(this.cpuStart);
+        const u = this.cpuUsed();
         return BigInt(u.user + u.system) * 1000n;
       }
       default:
@@ -61,7 +74,7 @@ export class GuestClock {
   /** CPU time split as getrusage/times report it: [user, system] in ns. */
   cpuTimes(): [bigint, bigint] {
     if (this.deterministic) return [BigInt(this.instructions()), 0n];
-    const u = process.cpuUsage(this.cpuStart);
+    const u = this.cpuUsed();
     return [BigInt(u.user) * 1000n, BigInt(u.system) * 1000n];
   }
 

@@ -7,7 +7,6 @@
 // yields to the event loop between quanta and parks on a promise when a call must wait.
 
 import { Machine, type GuestCpu, type MachineOptions } from '../engine/machine.js';
-import { PAGE_SHIFT, PAGE_SIZE, Perm } from '../memory/arena.js';
 import { layoutFor } from '../loader/index.js';
 import { LinuxProcess, type ExitState } from './process.js';
 import { CLD_EXITED, CLD_KILLED, SIGCHLD } from './signals/constants.js';
@@ -87,31 +86,13 @@ function copyCpu(from: GuestCpu, to: GuestCpu): void {
 }
 
 /** Is the 4 KiB page at `a` all zero (an untouched page reads as zero and costs nothing)? */
-function zeroPage(words: Int32Array, a: number): boolean {
-  const w = a >>> 2;
-  for (let i = 0; i < PAGE_SIZE / 4; i++) if (words[w + i] !== 0) return false;
-  return true;
-}
-
-/** A new Machine whose arena holds a copy of the mapped, non-zero pages of `src`. */
+/** A new Machine whose arena holds a copy of the pages `src` ever mapped (zero pages stay untouched). */
 function copyMachine(src: Machine, o: MachineOptions): Machine {
   const m = new Machine({ ...o, memorySize: src.memory.size });
   const from = src.memory, to = m.memory;
-  const pages = from.size >>> PAGE_SHIFT;
-  const words = new Int32Array(from.buffer);
-  const ACCESS = Perm.Read | Perm.Write | Perm.Exec;
-  let runStart = -1;
-  const flush = (end: number): void => {
-    if (runStart >= 0) to.u8.set(from.u8.subarray(runStart * PAGE_SIZE, end * PAGE_SIZE), runStart * PAGE_SIZE);
-    runStart = -1;
-  };
-  for (let pg = 0; pg < pages; pg++) {
-    const perm = from.perms[pg];
-    to.perms[pg] = perm & ~Perm.Code;
-    const copy = (perm & (ACCESS | Perm.Used)) !== 0 && !zeroPage(words, pg << PAGE_SHIFT);
-    if (copy) { if (runStart < 0) runStart = pg; } else flush(pg);
-  }
-  flush(pages);
+  const words = new Int32Array(from.buffer, from.offset, from.size >>> 2);
+  for (const pg of from.usedPages) to.copyPageFrom(from, pg, words);
+  to.growth = from.growth === null ? null : { ...from.growth };
   copyCpu(src.cpu, m.cpu);
   return m;
 }

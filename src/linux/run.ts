@@ -236,5 +236,7 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
   }
   processEnded(p, end);
   account?.ended(p, end);
+  // Nothing runs this image again (a zombie keeps only its exit status): the arena is recycled.
+  p.machine.release();
   return end;
 }

@@ -38,8 +38,13 @@ export function spawnProcess(o: SpawnOptions): { process: LinuxProcess; loaded: 
   const machine = new Machine(machineOptions);
   const p = new LinuxProcess(machine, layoutFor(machine.memory.size), o);
   p.machineOptions = machineOptions;
-  const loaded = loadInto(p, machine, o);
-  return { process: p, loaded };
+  try {
+    const loaded = loadInto(p, machine, o);
+    return { process: p, loaded };
+  } catch (e) {
+    machine.release();
+    throw e;
+  }
 }
 
 export interface ImageOptions {
@@ -94,12 +99,17 @@ export function execImage(p: LinuxProcess, o: ImageOptions): LoadedProgram {
   p.mm = new AddressSpace(machine.memory, layoutFor(machine.memory.size), (a, n) => machine.invalidate(a, n));
   p.mm.limit = oldMm.limit;
   p.mm.onLimit = oldMm.onLimit;
+  let loaded: LoadedProgram;
   try {
-    return loadInto(p, machine, o);
+    loaded = loadInto(p, machine, o);
   } catch (e) {
     p.machine = oldMachine;
     p.mm = oldMm;
     Object.assign(p, saved);
+    machine.release();
     throw e;
   }
+  // The old image is gone for good (exec does not return to it): recycle its arena.
+  oldMachine.release();
+  return loaded;
 }

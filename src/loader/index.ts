@@ -37,6 +37,9 @@ export interface LoadedProgram {
   readonly brk: number;
 }
 
+/** Stack mapped at start, before growth: Linux's stack_expand (128 KiB). */
+const INITIAL_STACK = 128 * 1024;
+
 const bytesOf = (s: string | Uint8Array): Uint8Array => (typeof s === 'string' ? new TextEncoder().encode(s) : s);
 
 /** Loads `bytes` into `machine` (whose arena should be fresh); throws LoadError on a bad file. */
@@ -45,7 +48,12 @@ export function loadProgram(machine: Machine, bytes: Uint8Array, o: LoadOptions)
   const layout = layoutFor(arena.size);
   const plan = planImage(bytes, o.name, layout);
   mapImage(arena, bytes, plan);
-  arena.map(layout.stackBottom, layout.stackTop - layout.stackBottom, Perm.Read | Perm.Write | (plan.execStack ? Perm.Exec : 0));
+  // The stack VMA is the whole RLIMIT_STACK, but like Linux (setup_arg_pages: 128 KiB plus the
+  // arguments) only its top is mapped at start; the rest is mapped when first touched.
+  const stackPerm = Perm.Read | Perm.Write | (plan.execStack ? Perm.Exec : 0);
+  const initial = Math.min(layout.stackTop - layout.stackBottom, INITIAL_STACK);
+  arena.map(layout.stackTop - initial, initial, stackPerm);
+  arena.growth = { floor: layout.stackBottom, bottom: layout.stackTop - initial, perm: stackPerm };
 
   // AT_HWCAP is CPUID leaf 1's EDX, exactly what the guest's CPUID reports.
   const regs = new Int32Array(4);

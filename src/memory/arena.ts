@@ -31,8 +31,14 @@ export class GuestFault extends Error {
 /** Called before a write lands on a page marked Code, so translations of it can be dropped. */
 export type CodeWriteHook = (address: number, length: number) => void;
 
+/** What a revoked arena's fields point at: nothing is readable, writable or executable. */
+const REVOKED_BUFFER = new ArrayBuffer(0);
+const REVOKED_PERMS = new Uint8Array(0);
+
 export class Arena {
-  /** Window size in bytes (a multiple of the page size, at most 2 GiB). */
+  // The storage fields are `readonly` to everyone else; `revoke` (pooling) is the only writer
+  // after construction, so that a stale reference to a recycled arena sees an empty window.
+  /** Window size in bytes (a multiple of the page size, at most 2 GiB); 0 once revoked. */
   readonly size: number;
   readonly buffer: ArrayBuffer;
   readonly u8: Uint8Array;
@@ -40,18 +46,87 @@ export class Arena {
   /** One byte of Perm bits per page of the whole 4 GiB space; pages beyond `size` stay None. */
   readonly perms: Uint8Array;
   onCodeWrite: CodeWriteHook | null = null;
+  /**
+   * Every page that was ever mapped (has Perm.Used), in the order first mapped: what fork
+   * copies, what the memory figures count, and what recycling must zero; never scanned whole.
+   */
+  readonly usedPages: number[] = [];
+  /**
+   * A stack that grows down on first touch, as Linux's VM_GROWSDOWN stack does: an access in
+   * [floor, bottom) maps the pages from it up to `bottom` (with `perm`) and goes on. So a
+   * tenant's 8 MiB stack costs only the pages it reaches, also for recycling (the pool zeroes
+   * only mapped pages). Any other mapping change inside [floor, bottom) raises the floor above
+   * it: the stack never grows over something mapped (or unmapped) there on purpose.
+   */
+  growth: { floor: number; bottom: number; readonly perm: Perm } | null = null;
 
-  constructor(size: number) {
+  /**
+   * A fresh zero-filled window of `size` bytes with its own buffer, or (with `storage`) the
+   * zero-filled window at `storage.offset` of a larger buffer (a slab of the arena pool).
+   */
+  constructor(size: number, storage?: { readonly buffer: ArrayBuffer; readonly offset: number; readonly perms: Uint8Array }) {
     // At most 2 GiB: translated code computes addresses as int32, so every valid guest address
     // must be a non-negative int32; addresses at 2 GiB and above are outside every arena.
     if (!Number.isInteger(size) || size <= 0 || size > MAX_ARENA || size % PAGE_SIZE !== 0) {
       throw new RangeError(`arena size must be a positive multiple of ${PAGE_SIZE} up to 2 GiB, got ${size}`);
     }
     this.size = size;
-    this.buffer = new ArrayBuffer(size);
-    this.u8 = new Uint8Array(this.buffer);
-    this.view = new DataView(this.buffer);
-    this.perms = new Uint8Array(1 << (32 - PAGE_SHIFT));
+    this.buffer = storage?.buffer ?? new ArrayBuffer(size);
+    const offset = storage?.offset ?? 0;
+    // The views end where the window ends: an index past `size` reaches nothing, not a neighbour.
+    this.u8 = new Uint8Array(this.buffer, offset, size);
+    this.view = new DataView(this.buffer, offset, size);
+    this.perms = storage?.perms ?? new Uint8Array(1 << (32 - PAGE_SHIFT));
+  }
+
+  /** Where the window starts in `buffer` (0 unless it is a slab's). */
+  get offset(): number {
+    return this.u8.byteOffset;
+  }
+
+  /** Bytes of the window ever mapped (an upper bound of the host memory the guest touched). */
+  get usedBytes(): number {
+    return this.usedPages.length * PAGE_SIZE;
+  }
+
+  /**
+   * Detaches this object from its storage (its window goes back to the pool): from now on it is
+   * a window of size 0, so any stale reference faults instead of seeing another tenant's pages.
+   */
+  revoke(): void {
+    const w = this as { -readonly [K in keyof Arena]: Arena[K] };
+    w.size = 0;
+    w.buffer = REVOKED_BUFFER;
+    w.u8 = new Uint8Array(REVOKED_BUFFER);
+    w.view = new DataView(REVOKED_BUFFER);
+    w.perms = REVOKED_PERMS;
+    this.onCodeWrite = null;
+    this.growth = null;
+  }
+
+  /** Marks page `p` as mapped at least once (records it in usedPages). */
+  private markUsed(p: number): void {
+    if ((this.perms[p] & Perm.Used) === 0) {
+      this.perms[p] |= Perm.Used;
+      this.usedPages.push(p);
+    }
+  }
+
+  /**
+   * Fork's copy: page `p` of `from` (same size) with its permissions, bytes copied only when
+   * the page is not all zero (a fresh page of this arena already is).
+   */
+  copyPageFrom(from: Arena, p: number, words: Int32Array): void {
+    const perm = from.perms[p];
+    this.markUsed(p);
+    this.perms[p] = (perm & ~Perm.Code) | Perm.Used;
+    const w = (p * PAGE_SIZE) >>> 2;
+    for (let i = 0; i < PAGE_SIZE / 4; i++) {
+      if (words[w + i] !== 0) {
+        this.u8.set(from.u8.subarray(p * PAGE_SIZE, (p + 1) * PAGE_SIZE), p * PAGE_SIZE);
+        return;
+      }
+    }
   }
 
   /** Sets the permissions of every page overlapping [address, address+length). */
@@ -63,8 +138,12 @@ export class Arena {
       throw new RangeError(`range 0x${address.toString(16)}+0x${length.toString(16)} is outside the arena`);
     }
     // Used records that a page was ever mapped, so only such pages need zeroing when remapped.
-    const used = perm === Perm.None ? 0 : Perm.Used;
-    for (let p = first; p <= last; p++) this.perms[p] = (this.perms[p] & (Perm.Code | Perm.Used)) | used | (perm & ACCESS);
+    const g = this.growth;
+    if (g !== null && !this.growing && address < g.bottom && address + length > g.floor) {
+      g.floor = Math.min(g.bottom, (last + 1) * PAGE_SIZE);
+    }
+    if (perm !== Perm.None) for (let p = first; p <= last; p++) this.markUsed(p);
+    for (let p = first; p <= last; p++) this.perms[p] = (this.perms[p] & (Perm.Code | Perm.Used)) | (perm & ACCESS);
   }
 
   /**
@@ -97,6 +176,29 @@ export class Arena {
     return true;
   }
 
+  private growing = false;
+
+  /** check(), growing the stack first if the range starts in its growth area (for system calls). */
+  accessible(address: number, length: number, perm: Perm): boolean {
+    return this.check(address, length, perm) || (this.grow(address) && this.check(address, length, perm));
+  }
+
+  /** Grows the stack down to cover `address` if it lies in the growth range; true if it did. */
+  private grow(address: number): boolean {
+    const g = this.growth;
+    const a = address >>> 0;
+    if (g === null || a < g.floor || a >= g.bottom) return false;
+    const start = a & ~PAGE_MASK;
+    this.growing = true;
+    try {
+      this.map(start, g.bottom - start, g.perm);
+    } finally {
+      this.growing = false;
+    }
+    g.bottom = start;
+    return true;
+  }
+
   private fault(address: number, length: number, access: 'read' | 'write' | 'exec', perm: Perm): never {
     // Report the first byte that lacks the permission, as the MMU would.
     for (let i = 0; i < length; i++) {
@@ -109,7 +211,9 @@ export class Arena {
 
   /** Checks a read of `length` bytes; throws GuestFault if not allowed. */
   checkRead(address: number, length: number): void {
-    if (!this.check(address, length, Perm.Read)) this.fault(address, length, 'read', Perm.Read);
+    if (!this.check(address, length, Perm.Read) && !(this.grow(address) && this.check(address, length, Perm.Read))) {
+      this.fault(address, length, 'read', Perm.Read);
+    }
   }
 
   /**
@@ -117,7 +221,9 @@ export class Arena {
    * and returns 1, so translated code knows to leave before running stale code.
    */
   checkWrite(address: number, length: number): number {
-    if (!this.check(address, length, Perm.Write)) this.fault(address, length, 'write', Perm.Write);
+    if (!this.check(address, length, Perm.Write) && !(this.grow(address) && this.check(address, length, Perm.Write))) {
+      this.fault(address, length, 'write', Perm.Write);
+    }
     const a = address >>> 0;
     for (let p = a >>> PAGE_SHIFT; p <= (a + length - 1) >>> PAGE_SHIFT; p++) {
       if (this.perms[p] & Perm.Code) {

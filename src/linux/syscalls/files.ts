@@ -141,7 +141,7 @@ function getdents(p: LinuxProcess, fd: number, address: number, count: number, e
     size += rec.length;
   }
   if (size === 0) return 0;
-  if (!p.mem.check(address, size, 2)) return -EFAULT;
+  if (!p.mem.accessible(address, size, 2)) return -EFAULT;
   p.mem.writeBytes(address, new Uint8Array(Buffer.concat(records)));
   d.position += records.length;
   return size;

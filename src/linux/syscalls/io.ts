@@ -49,7 +49,7 @@ function prefix(p: LinuxProcess, address: number, len: number, perm: Perm): numb
   let at = address >>> 0;
   while (ok < len) {
     const step = Math.min(len - ok, PAGE_SIZE - (at % PAGE_SIZE));
-    if (!p.mem.check(at, step, perm)) break;
+    if (!p.mem.accessible(at, step, perm)) break;
     ok += step;
     at += step;
   }

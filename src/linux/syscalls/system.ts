@@ -30,7 +30,7 @@ defineSyscall(121, 'setdomainname', () => -EPERM);
 function residentBytes(p: LinuxProcess): number {
   const perms = p.mem.perms;
   let n = 0;
-  for (let i = 0, pages = p.mem.size / PAGE_SIZE; i < pages; i++) if (perms[i] & Perm.Used && perms[i] & (Perm.Read | Perm.Write | Perm.Exec)) n++;
+  for (const i of p.mem.usedPages) if (perms[i] & (Perm.Read | Perm.Write | Perm.Exec)) n++;
   return n * PAGE_SIZE;
 }
 

@@ -1,0 +1,214 @@
+// What makes a tenant cheap, and what must never leak through it: recycled arenas (zeroed,
+// the old owner's object revoked), the grows-down stack, and translations shared by content
+// (a hit only for identical bytes; code written at run time stays private).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Machine } from '../src/engine/machine';
+import { SharedCodeCache } from '../src/engine/code-cache';
+import { ArenaPool } from '../src/memory/arena-pool';
+import { Arena, GuestFault, Perm } from '../src/memory/arena';
+import { Sandbox } from '../src/api/sandbox';
+import { CODE, DATA, guest, loadAssembler, runToStop } from './support/guest';
+
+beforeAll(loadAssembler);
+
+const RW = Perm.Read | Perm.Write;
+const MiB = 1 << 20;
+
+describe('arena pool', () => {
+  test('a released window comes back zeroed with no page mapped, and the old object is revoked', () => {
+    const pool = new ArenaPool({ slabBytes: 64 * MiB });
+    const a = pool.acquire(16 * MiB);
+    a.map(0x10000, 0x3000, RW);
+    a.write32(0x10ffc, 0x5ec2e7);
+    a.u8.fill(0xaa, 0x11000, 0x13000);
+    pool.release(a);
+    // The old owner's object is a window of size 0: nothing is readable through it.
+    expect(a.size).toBe(0);
+    expect(a.u8.length).toBe(0);
+    expect(a.check(0x10000, 4, Perm.Read)).toBe(false);
+    expect(() => a.read32(0x10ffc)).toThrow(GuestFault);
+    // The next tenant gets the same window (the only free one of a 4-window slab after 3 more).
+    const next = [pool.acquire(16 * MiB), pool.acquire(16 * MiB), pool.acquire(16 * MiB), pool.acquire(16 * MiB)];
+    expect(pool.stats.slabs).toBe(1);
+    for (const b of next) {
+      expect(b.size).toBe(16 * MiB);
+      expect(b.usedPages).toEqual([]);
+      expect(b.check(0x10000, 4, Perm.Read)).toBe(false);
+      expect(b.u8.subarray(0x10000, 0x13000).every((x) => x === 0)).toBe(true);
+    }
+    // A fifth window needs a second slab.
+    pool.acquire(16 * MiB);
+    expect(pool.stats.slabs).toBe(2);
+  });
+
+  test('windows of one slab are disjoint: writes in one never show in another', () => {
+    const pool = new ArenaPool({ slabBytes: 64 * MiB });
+    const a = pool.acquire(16 * MiB), b = pool.acquire(16 * MiB);
+    expect(a.buffer).toBe(b.buffer);
+    a.map(0, 16 * MiB, RW);
+    b.map(0, 16 * MiB, RW);
+    a.u8.fill(0x41);
+    expect(b.u8.some((x) => x !== 0)).toBe(false);
+    // The views end at the window: an index past it reads nothing, not the neighbour.
+    expect(a.u8[16 * MiB]).toBeUndefined();
+    expect(() => a.read8(16 * MiB)).toThrow(GuestFault);
+  });
+});
+
+describe('grows-down stack', () => {
+  function stackArena(): Arena {
+    const a = new Arena(64 * MiB);
+    const top = 64 * MiB, floor = top - 8 * MiB, bottom = top - 128 * 1024;
+    a.map(bottom, top - bottom, RW);
+    a.growth = { floor, bottom, perm: RW };
+    return a;
+  }
+
+  test('a touch anywhere in the stack range maps from there up; below the floor faults', () => {
+    const a = stackArena();
+    const top = 64 * MiB;
+    expect(a.check(top - MiB, 4, Perm.Read)).toBe(false);
+    a.write32(top - MiB, 7); // grows
+    expect(a.read32(top - MiB)).toBe(7);
+    expect(a.check(top - MiB, MiB, RW)).toBe(true);
+    expect(() => a.write32(top - 8 * MiB - 4, 1)).toThrow(GuestFault);
+    expect(a.usedPages.length).toBe(256); // 1 MiB of pages, not 8 MiB
+  });
+
+  test('a mapping placed inside the range stops growth above it', () => {
+    const a = stackArena();
+    const top = 64 * MiB;
+    a.map(top - 4 * MiB, 0x1000, Perm.Read); // e.g. MAP_FIXED into the unused stack
+    expect(a.growth?.floor).toBe(top - 4 * MiB + 0x1000);
+    expect(() => a.write32(top - 5 * MiB, 1)).toThrow(GuestFault);
+    a.write32(top - 2 * MiB, 1);
+    expect(a.read32(top - 2 * MiB)).toBe(1);
+  });
+
+  test('a guest recursing deep into the stack grows it, as on Linux', () => {
+    // 4 MiB of pushes, far below the 64 KiB mapped at start, inside a growth range of 8 MiB.
+    const top = 0x0400_0000;
+    const m = guest('mov ecx, 0x100000; l: push ecx; loop l; int 0x80');
+    m.memory.map(top - 0x10000, 0x10000, RW);
+    m.memory.growth = { floor: top - 8 * MiB, bottom: top - 0x10000, perm: RW };
+    m.setReg(4, top);
+    expect(runToStop(m)).toEqual({ kind: 'syscall' });
+    expect(m.reg(4)).toBe(top - 4 * MiB);
+    expect(m.memory.read32(top - 4 * MiB)).toBe(1);
+    // Past the floor it is a fault, as running off an 8 MiB stack is on Linux.
+    const deep = guest('mov ecx, 0x300000; l: push ecx; loop l; int 0x80');
+    deep.memory.map(top - 0x10000, 0x10000, RW);
+    deep.memory.growth = { floor: top - 8 * MiB, bottom: top - 0x10000, perm: RW };
+    deep.setReg(4, top);
+    expect(runToStop(deep)).toMatchObject({ kind: 'fault', signal: 11, address: top - 8 * MiB - 4 });
+  });
+});
+
+describe('translations shared by content', () => {
+  const text = 'mov ecx, 1000; xor eax, eax; l: add eax, ecx; loop l; int 0x80';
+
+  test('a second machine with the same code runs the first one\'s translations', () => {
+    const cache = new SharedCodeCache();
+    const a = guest(text, { codeCache: cache });
+    expect(runToStop(a)).toEqual({ kind: 'syscall' });
+    expect(a.stats.blocksTranslated).toBeGreaterThan(0);
+    const b = guest(text, { codeCache: cache });
+    expect(runToStop(b)).toEqual({ kind: 'syscall' });
+    expect(b.stats.blocksTranslated).toBe(0);
+    expect(b.stats.sharedHits).toBeGreaterThan(0);
+    expect(b.reg(0)).toBe(a.reg(0));
+    expect(b.reg(0)).toBe(500500);
+  });
+
+  test('different bytes at the same address are never taken for the same code', () => {
+    const cache = new SharedCodeCache();
+    const a = guest('mov eax, 1; int 0x80', { codeCache: cache });
+    runToStop(a);
+    const b = guest('mov eax, 2; int 0x80', { codeCache: cache });
+    runToStop(b);
+    expect(a.reg(0)).toBe(1);
+    expect(b.reg(0)).toBe(2);
+    expect(b.stats.sharedHits).toBe(0);
+    expect(b.stats.blocksTranslated).toBe(1);
+  });
+
+  test('code on writable pages (run-time code, self-modifying code) stays private', () => {
+    const cache = new SharedCodeCache();
+    const smc = 'mov byte ptr [target + 1], 0x55; target: mov eax, 0x11111111; int 0x80';
+    const a = guest(smc, { codeCache: cache, codePerm: Perm.Write });
+    expect(a.run(100)).toEqual({ kind: 'syscall' });
+    expect(a.reg(0)).toBe(0x11111155);
+    expect(cache.size).toBe(0);
+    expect(cache.stats.refused).toBeGreaterThan(0);
+    // Run-time code in a data page made executable: not offered either.
+    const gen = guest(`mov byte ptr [${DATA}], 0xc3; mov ecx, ${DATA}; call ecx; int 0x80`, { codeCache: cache });
+    gen.memory.protect(DATA, 0x1000, Perm.Read | Perm.Write | Perm.Exec);
+    expect(runToStop(gen)).toEqual({ kind: 'syscall' });
+    // Every block it translated was offered; all but the one at DATA (writable) were kept.
+    expect(cache.size).toBe(gen.stats.blocksTranslated - 1);
+  });
+
+  test('a tenant that rewrites shared code (after mprotect) changes only its own copy', () => {
+    const cache = new SharedCodeCache();
+    const code = 'mov eax, 0x11111111; int 0x80';
+    const a = guest(code, { codeCache: cache });
+    const b = guest(code, { codeCache: cache });
+    runToStop(a);
+    // b makes its text writable and patches it; the translation it shares must not run for it.
+    b.memory.protect(CODE, 0x1000, Perm.Read | Perm.Write | Perm.Exec);
+    b.memory.write8(CODE + 1, 0x22);
+    expect(runToStop(b)).toEqual({ kind: 'syscall' });
+    expect(b.reg(0)).toBe(0x11111122);
+    const c = guest(code, { codeCache: cache });
+    runToStop(c);
+    expect(c.reg(0)).toBe(0x11111111);
+    expect(c.stats.sharedHits).toBeGreaterThan(0);
+  });
+
+  test('a machine without the shared cache translates everything itself', () => {
+    const a = guest(text, { codeCache: null });
+    runToStop(a);
+    const b = guest(text, { codeCache: null });
+    runToStop(b);
+    expect(b.stats.blocksTranslated).toBe(a.stats.blocksTranslated);
+    expect(b.stats.sharedHits).toBe(0);
+  });
+});
+
+describe('tenants of one binary', () => {
+  test('the second tenant of a program translates nothing and prints the same', async () => {
+    const bin = join(__dirname, '..', 'guests', 'bin', 'hello-musl');
+    const sb = new Sandbox();
+    const run = async () => {
+      const t = sb.spawn(readFileSync(bin), { argv: ['hello'] });
+      let out = '';
+      t.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+      const r = await t.exited;
+      return { out, r };
+    };
+    const first = await run();
+    const second = await run();
+    expect(first.r.code).toBe(0);
+    expect(second.r.code).toBe(0);
+    expect(second.out).toBe(first.out);
+    expect(second.out.length).toBeGreaterThan(0);
+    expect(second.r.stats.blocksTranslated).toBe(0);
+  });
+
+  test('a machine released twice, or used after release, cannot reach a new tenant\'s memory', () => {
+    const m = new Machine({ memorySize: 16 * MiB });
+    m.memory.map(0x10000, 0x1000, RW);
+    m.memory.write32(0x10000, 0x5ec2e7);
+    const stale = m.memory;
+    m.release();
+    m.release();
+    const n = new Machine({ memorySize: 16 * MiB });
+    n.memory.map(0x10000, 0x1000, RW);
+    expect(n.memory.read32(0x10000)).toBe(0);
+    n.memory.write32(0x10000, 0x1234);
+    expect(() => stale.read32(0x10000)).toThrow(GuestFault);
+    expect(stale.u8.length).toBe(0);
+  });
+});
