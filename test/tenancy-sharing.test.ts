@@ -10,6 +10,8 @@ import { ArenaPool } from '../src/memory/arena-pool';
 import { Arena, GuestFault, Perm } from '../src/memory/arena';
 import { Sandbox } from '../src/api/sandbox';
 import { CODE, DATA, guest, loadAssembler, runToStop } from './support/guest';
+import { assemble } from './support/asm';
+import { simpleProgram, TEXT, DATA as ELF_DATA } from './support/elf-builder';
 
 beforeAll(loadAssembler);
 
@@ -210,5 +212,45 @@ describe('tenants of one binary', () => {
     n.memory.write32(0x10000, 0x1234);
     expect(() => stale.read32(0x10000)).toThrow(GuestFault);
     expect(stale.u8.length).toBe(0);
+  });
+});
+
+describe('one memory limit per tenant, forks included', () => {
+  // fork; the parent maps 12 MiB at once and waits; the child then asks for 12 MiB more and
+  // exits with its errno (0 when it got it); the parent exits with the child's status.
+  const mmap12 = 'mov eax, 192; xor ebx, ebx; mov ecx, 0xc00000; mov edx, 3; mov esi, 0x22; mov edi, -1; xor ebp, ebp; int 0x80';
+  const text = `
+    mov eax, 2; int 0x80
+    test eax, eax; jz child
+    ${mmap12}
+    mov eax, 114; mov ebx, -1; mov ecx, ${ELF_DATA}; xor edx, edx; xor esi, esi; int 0x80
+    movzx ebx, byte ptr [${ELF_DATA + 1}]
+    mov eax, 1; int 0x80
+  child:
+    ${mmap12}
+    xor ebx, ebx
+    cmp eax, -4096; jbe done
+    neg eax; mov ebx, eax
+  done:
+    mov eax, 1; int 0x80`;
+  const bomb = (): Uint8Array => simpleProgram(assemble(text, TEXT));
+
+  test('a child cannot take what its parent already holds: the family shares the limit', async () => {
+    const t = new Sandbox().spawn(bomb(), { limits: { memory: 32 << 20 } });
+    t.stdout.resume();
+    const r = await t.exited;
+    expect(r.code).toBe(12); // the child's mmap: ENOMEM
+    expect(r.stats.memoryRefusals).toBe(1);
+    expect(r.stats.memoryPeak).toBeLessThanOrEqual(32 << 20);
+    expect(r.stats.memoryPeak).toBeGreaterThan(24 << 20);
+  });
+
+  test('with room for both, both get their memory, and the peak counts both processes', async () => {
+    const t = new Sandbox().spawn(bomb(), { limits: { memory: 64 << 20 } });
+    t.stdout.resume();
+    const r = await t.exited;
+    expect(r.code).toBe(0);
+    expect(r.stats.memoryRefusals).toBe(0);
+    expect(r.stats.memoryPeak).toBeGreaterThan(40 << 20); // 2 x (12 MiB + 8 MiB stack) + host costs
   });
 });

@@ -30,6 +30,8 @@ import type { ExitState, LinuxProcess } from '../linux/process.js';
 import { cryptoRandom, seededRandom } from '../linux/random.js';
 import { runProcess, type Account } from '../linux/run.js';
 import { spawnProcess } from '../linux/spawn.js';
+import { MemoryBudget, processHostCost } from '../linux/memory-budget.js';
+import { windowFor } from '../loader/layout.js';
 import { attachFs, buildVfs, hostStdio, installStdio, type ByteSink, type ByteSource } from '../linux/vfs/index.js';
 import { SYSCALL_NAMES } from '../linux/syscalls/names.js';
 
@@ -116,7 +118,11 @@ export interface TenantSpawnOptions {
    */
   deterministic?: boolean;
   seed?: string;
-  /** Arena window in bytes (default 1 GiB; virtual, untouched pages cost nothing). */
+  /**
+   * Arena window in bytes (virtual: untouched pages cost nothing). Default: 1 GiB, or with
+   * limits.memory the smallest power of two from 256 MiB that holds a program at 0x08048000,
+   * that much memory and the stack (see windowFor in src/loader/layout.ts).
+   */
   addressSpace?: number;
 }
 
@@ -149,6 +155,11 @@ export interface TenantStats {
   processes: number;
   /** brk/mmap/mremap refused by limits.memory, forks refused by limits.processes. */
   memoryRefusals: number;
+  /**
+   * The most memory charged at once: guest pages mapped by all the tenant's processes plus
+   * their host-side costs (src/linux/memory-budget.ts), in bytes.
+   */
+  memoryPeak: number;
   processRefusals: number;
 }
 
@@ -252,6 +263,7 @@ export class Tenant extends EventEmitter {
   private readonly err: OutputStream;
   private readonly limits: TenantLimits;
   private readonly main: LinuxProcess;
+  private readonly memory: MemoryBudget;
   private readonly t0 = performance.now();
   private reason: ExitReason | null = null;
   private message: string | undefined;
@@ -281,8 +293,9 @@ export class Tenant extends EventEmitter {
     this.totals.cpuMs += prepared.loadMs;
 
     const main = this.main;
-    main.mm.limit = this.limits.memory ?? Infinity;
-    main.mm.onLimit = () => { this.totals.memoryRefusals++; };
+    // One account for the whole family: forked children and exec'd images count against it.
+    this.memory = new MemoryBudget(this.limits.memory ?? Infinity, () => { this.totals.memoryRefusals++; });
+    this.memory.join(main.mm, () => processHostCost(main));
     const table = familyOf(main).table;
     table.maxProcesses = this.limits.processes ?? Infinity;
     table.onLimit = () => { this.totals.processRefusals++; };
@@ -355,6 +368,11 @@ export class Tenant extends EventEmitter {
     const debug = o.debug === true ? (e: SyscallEvent) => { this.emit('syscall', e); } : typeof o.debug === 'function' ? o.debug : null;
     const a: Account = {
       beforeSlice: (p) => {
+        // Host-side growth the guest cannot be refused (its private translated code, page
+        // tables) is checked here: past the limit the tenant ends, with the reason.
+        if (limits.memory !== undefined && this.memory.note() > limits.memory) {
+          this.stop('memory-limit', SIGKILL, `memory limit of ${limits.memory} bytes exceeded by host-side costs (${this.memory.peak} bytes charged)`);
+        }
         if (this.gate !== null) return this.gate.promise;
         if (limits.instructions !== undefined && t.instructions >= limits.instructions) {
           this.stop('cpu-limit', SIGXCPU, `instruction limit of ${limits.instructions} reached`);
@@ -424,6 +442,7 @@ export class Tenant extends EventEmitter {
         instructions: t.instructions, blocksTranslated: t.blocksTranslated, translateMs: t.translateMs, compileMs: t.compileMs,
         syscalls: t.syscalls, cpuMs: t.cpuMs, wallMs: performance.now() - this.t0, outputBytes: t.outputBytes,
         processes: t.processes, memoryRefusals: t.memoryRefusals, processRefusals: t.processRefusals,
+        memoryPeak: this.memory.peak,
       },
     };
     if (message !== undefined) result.message = message;
@@ -520,7 +539,7 @@ function prepare(t: Tenant, bytes: Uint8Array, name: string, o: TenantSpawnOptio
     let p: LinuxProcess;
     try {
       p = spawnProcess({
-        program: bytes, name, guestPath, argv: o.argv ?? [name], envp: env, memorySize: o.addressSpace,
+        program: bytes, name, guestPath, argv: o.argv ?? [name], envp: env, memorySize: o.addressSpace ?? windowFor(o.limits?.memory),
         random: seed !== undefined ? seededRandom(seed) : cryptoRandom(),
         clock: { deterministic },
       }).process;

@@ -82,15 +82,18 @@ export class SharedCodeCache {
     return undefined;
   }
 
-  /** Offers a translation `arena`'s tenant just made; kept when its pages are read-only code. */
-  offer(key: string, arena: Arena, block: Block): void {
+  /**
+   * Offers a translation `arena`'s tenant just made; kept when its pages are read-only code.
+   * True when kept (the tenant's copy is then shared, not private).
+   */
+  offer(key: string, arena: Arena, block: Block): boolean {
     const ranges = rangesOf(block);
     let shareable = this.count < this.maxBlocks;
     for (let i = 0; shareable && i < ranges.length; i += 2) {
       const start = ranges[i], end = ranges[i + 1];
       shareable = arena.check(start, end - start, EXEC) && !arenaWritable(arena, start, end);
     }
-    if (!shareable) { this.stats.refused++; return; }
+    if (!shareable) { this.stats.refused++; return false; }
     let total = 0;
     for (let i = 0; i < ranges.length; i += 2) total += ranges[i + 1] - ranges[i];
     const bytes = new Uint8Array(total);
@@ -114,6 +117,7 @@ export class SharedCodeCache {
     this.count++;
     this.stats.stored++;
     this.stats.instructions += block.instructions;
+    return true;
   }
 
   /** Forgets every translation. */

@@ -74,6 +74,11 @@ export interface MachineStats {
   superblocksCompiled: number;
   /** Blocks taken from the shared code cache instead of being translated. */
   sharedHits: number;
+  /**
+   * Characters of generated source this machine compiled for itself alone (translations not
+   * shared by content, superblocks and regions), cumulative: what its code costs the host.
+   */
+  privateCodeBytes: number;
 }
 
 const FAST_SIZE = 4096;
@@ -127,7 +132,7 @@ export class Machine {
   readonly cpu: GuestCpu;
   readonly memory: Arena;
   readonly features: CpuFeatures;
-  readonly stats: MachineStats = { blocksTranslated: 0, instructionsTranslated: 0, translateMs: 0, compileMs: 0, cacheHits: 0, invalidations: 0, regionsCompiled: 0, superblocksCompiled: 0, sharedHits: 0 };
+  readonly stats: MachineStats = { blocksTranslated: 0, instructionsTranslated: 0, translateMs: 0, compileMs: 0, cacheHits: 0, invalidations: 0, regionsCompiled: 0, superblocksCompiled: 0, sharedHits: 0, privateCodeBytes: 0 };
   private readonly cache = new Map<number, Block>();
   private readonly fast: (Block | null)[] = new Array(FAST_SIZE).fill(null);
   /** Blocks per code page, for invalidation on writes. */
@@ -227,7 +232,7 @@ export class Machine {
         this.stats.instructionsTranslated += made.instructions;
         this.stats.translateMs += made.translateMs;
         this.stats.compileMs += made.compileMs;
-        this.shared?.offer(this.sharedKey, this.memory, made);
+        if (this.shared?.offer(this.sharedKey, this.memory, made) !== true) this.stats.privateCodeBytes += made.source.length;
       }
       this.install(block);
     } else {
@@ -238,6 +243,8 @@ export class Machine {
   }
 
   private install(block: Block): void {
+    // Second-tier translations (superblocks, regions) are made per machine, never shared.
+    if (block.superblock === true) this.stats.privateCodeBytes += block.source.length;
     this.cache.set(block.eip, block);
     for (const p of pagesOf(block)) {
       let set = this.pageBlocks.get(p);

@@ -6,6 +6,7 @@
 // Several processes share one Node process: each runs its own cooperative loop (run.ts) that
 // yields to the event loop between quanta and parks on a promise when a call must wait.
 
+import { processHostCost } from './memory-budget.js';
 import { Machine, type GuestCpu, type MachineOptions } from '../engine/machine.js';
 import { layoutFor } from '../loader/index.js';
 import { LinuxProcess, type ExitState } from './process.js';
@@ -118,6 +119,8 @@ export function forkProcess(parent: LinuxProcess): LinuxProcess {
   for (const v of parent.mm.mappings) child.mm.record(v.start, v.end, { ...v });
   child.mm.limit = parent.mm.limit;
   child.mm.onLimit = parent.mm.onLimit;
+  // The child counts against its family's memory limit (a fork is not a way out of it).
+  parent.mm.budget?.join(child.mm, () => processHostCost(child));
   child.mm.startBrk = parent.mm.startBrk;
   child.mm.brk = parent.mm.brk;
   child.argv = [...parent.argv];

@@ -6,6 +6,7 @@
 
 import { PAGE_SHIFT, PAGE_SIZE, Perm, type Arena } from '../memory/arena.js';
 import type { Layout } from '../loader/layout.js';
+import type { MemoryBudget } from './memory-budget.js';
 
 export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 
@@ -55,6 +56,8 @@ export class AddressSpace {
   limit = Infinity;
   /** Called when a mapping is refused by the limit (the embedder reports it). */
   onLimit: ((wanted: number) => void) | null = null;
+  /** The family's shared limit (a tenant's processes together), when there is one. */
+  budget: MemoryBudget | null = null;
   /** Start of the heap and the current program break (not page aligned, as Linux returns it). */
   startBrk = 0;
   brk = 0;
@@ -83,13 +86,22 @@ export class AddressSpace {
 
   /** Throws MemoryLimitError when mapping [start, end) would pass the limit. */
   checkLimit(start: number, end: number): void {
-    if (this.limit === Infinity) return;
+    const b = this.budget;
+    if (this.limit === Infinity && (b === null || b.limit === Infinity)) return;
     let already = 0;
     for (const v of this.vmas) already += Math.max(0, Math.min(v.end, end) - Math.max(v.start, start));
-    const wanted = this.committed() + (end - start) - already;
+    const growth = (end - start) - already;
+    const wanted = this.committed() + growth;
     if (wanted > this.limit) {
       this.onLimit?.(wanted);
       throw new MemoryLimitError(this.limit, wanted);
+    }
+    if (b !== null && b.limit !== Infinity) {
+      const family = b.charged() + growth;
+      if (family > b.limit) {
+        b.onLimit?.(family);
+        throw new MemoryLimitError(b.limit, family);
+      }
     }
   }
 

@@ -236,7 +236,9 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
   }
   processEnded(p, end);
   account?.ended(p, end);
-  // Nothing runs this image again (a zombie keeps only its exit status): the arena is recycled.
+  // Nothing runs this image again (a zombie keeps only its exit status): the arena is recycled
+  // and the family's memory account no longer counts it.
+  p.mm.budget?.leave(p.mm);
   p.machine.release();
   return end;
 }

@@ -7,6 +7,7 @@ import type { CpuFeatures } from '../../decoder/validate.js';
 import { layoutFor, loadProgram, type LoadedProgram } from '../loader/index.js';
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from './mm.js';
 import { LinuxProcess, type ProcessOptions } from './process.js';
+import { processHostCost } from './memory-budget.js';
 import { PAGE_SIZE, Perm } from '../memory/arena.js';
 
 export interface SpawnOptions extends ProcessOptions {
@@ -99,10 +100,13 @@ export function execImage(p: LinuxProcess, o: ImageOptions): LoadedProgram {
   p.mm = new AddressSpace(machine.memory, layoutFor(machine.memory.size), (a, n) => machine.invalidate(a, n));
   p.mm.limit = oldMm.limit;
   p.mm.onLimit = oldMm.onLimit;
+  const budget = oldMm.budget;
+  budget?.join(p.mm, () => processHostCost(p));
   let loaded: LoadedProgram;
   try {
     loaded = loadInto(p, machine, o);
   } catch (e) {
+    budget?.leave(p.mm);
     p.machine = oldMachine;
     p.mm = oldMm;
     Object.assign(p, saved);
@@ -110,6 +114,7 @@ export function execImage(p: LinuxProcess, o: ImageOptions): LoadedProgram {
     throw e;
   }
   // The old image is gone for good (exec does not return to it): recycle its arena.
+  budget?.leave(oldMm);
   oldMachine.release();
   return loaded;
 }

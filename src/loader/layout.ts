@@ -43,5 +43,23 @@ export function layoutFor(arenaSize: number): Layout {
   return { size: arenaSize, stackTop, stackBottom, mmapTop, minAddress: MIN_MAP_ADDRESS };
 }
 
+/** The default window: room for a program at 0x08048000 and a heap up to most of a GiB. */
+export const DEFAULT_WINDOW = 0x4000_0000;
+const SMALLEST_WINDOW = 0x1000_0000;
+
+/**
+ * The window a tenant needs when its mappings may total at most `limit` bytes: the usual link
+ * address, the limit, and the stack with its guard gap, rounded up to a power of two (so that
+ * tenants of similar limits share slabs of the arena pool), at least 256 MiB. A smaller window
+ * is cheaper: more of them fit in a slab of the pool. Without a limit, the default 1 GiB.
+ */
+export function windowFor(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_WINDOW;
+  const need = 0x0810_0000 + limit + STACK_LIMIT + STACK_GUARD_GAP + 0x0080_0000;
+  let w = SMALLEST_WINDOW;
+  while (w < need && w < 0x8000_0000) w *= 2;
+  return Math.min(w, 0x8000_0000);
+}
+
 export const pageDown = (a: number): number => Math.floor(a / PAGE_SIZE) * PAGE_SIZE;
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;

@@ -55,8 +55,10 @@ interface Lease {
 interface Slab {
   readonly size: number;
   readonly buffer: ArrayBuffer;
-  /** Page permissions of each window: allocated once per window, reused (and reset) after. */
-  readonly perms: (Uint8Array | null)[];
+  /** Page permissions of all windows in one buffer (one allocation per slab, not per window). */
+  readonly perms: ArrayBuffer;
+  /** Windows handed out at least once (the rest are still untouched zero pages). */
+  carved: number;
   /** Window indexes free to hand out. */
   readonly free: number[];
   readonly windows: number;
@@ -93,9 +95,10 @@ export class ArenaPool {
     }
     const index = slab.free.pop() as number;
     slab.idleSince = -1;
-    let perms = slab.perms[index];
-    if (perms === null) {
-      perms = slab.perms[index] = new Uint8Array(1 << 20);
+    const pages = size >>> 12;
+    const perms = new Uint8Array(slab.perms, index * pages, pages);
+    if (index >= slab.carved) {
+      slab.carved = index + 1;
       this.stats.carved++;
     } else {
       this.stats.reused++;
@@ -116,7 +119,8 @@ export class ArenaPool {
         const buffer = new ArrayBuffer(windows * size);
         this.stats.slabs++;
         return {
-          size, buffer, perms: new Array(windows).fill(null), free: Array.from({ length: windows }, (_, i) => windows - 1 - i),
+          size, buffer, perms: new ArrayBuffer(windows * (size >>> 12)), carved: 0,
+          free: Array.from({ length: windows }, (_, i) => windows - 1 - i),
           windows, idleSince: -1,
         };
       } catch (e) {

@@ -43,7 +43,7 @@ export class Arena {
   readonly buffer: ArrayBuffer;
   readonly u8: Uint8Array;
   readonly view: DataView;
-  /** One byte of Perm bits per page of the whole 4 GiB space; pages beyond `size` stay None. */
+  /** One byte of Perm bits per page of the window (pages at or beyond `size` have none). */
   readonly perms: Uint8Array;
   onCodeWrite: CodeWriteHook | null = null;
   /**
@@ -76,7 +76,9 @@ export class Arena {
     // The views end where the window ends: an index past `size` reaches nothing, not a neighbour.
     this.u8 = new Uint8Array(this.buffer, offset, size);
     this.view = new DataView(this.buffer, offset, size);
-    this.perms = storage?.perms ?? new Uint8Array(1 << (32 - PAGE_SHIFT));
+    // One byte per page of the window. Pages at or above `size` have no entry: every check
+    // tests `size` first, and an index past the end reads undefined, which has no Perm bits.
+    this.perms = storage?.perms ?? new Uint8Array(size >>> PAGE_SHIFT);
   }
 
   /** Where the window starts in `buffer` (0 unless it is a slab's). */
@@ -104,11 +106,17 @@ export class Arena {
     this.growth = null;
   }
 
+  /** Which 16 MiB stretches (4096 pages: one page of `perms`) hold a page ever mapped. */
+  private readonly tableSeen = new Uint8Array(128);
+  /** Pages of the permission table the guest's mappings touched (host memory, not guest). */
+  tablePages = 0;
+
   /** Marks page `p` as mapped at least once (records it in usedPages). */
   private markUsed(p: number): void {
     if ((this.perms[p] & Perm.Used) === 0) {
       this.perms[p] |= Perm.Used;
       this.usedPages.push(p);
+      if (this.tableSeen[p >>> 12] === 0) { this.tableSeen[p >>> 12] = 1; this.tablePages++; }
     }
   }
 
