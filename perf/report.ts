@@ -3,6 +3,8 @@
 
 import type { ExecRow } from './exec.js';
 import type { Measurement } from './measure.js';
+import type { TenancyRecord } from './tenancy.js';
+import { tenancyMarkdown, tenancyTerminal } from './tenancy-report.js';
 
 export interface ExecRecord {
   /** True when the benchmarks ran at their quick sizes (argument 1). */
@@ -40,6 +42,8 @@ export interface RunRecord {
   readonly skipped: readonly Skipped[];
   readonly capstoneVersion: string | null;
   readonly exec?: ExecRecord;
+  /** Tenancy figures (perf/tenancy.ts), or why they are missing. */
+  readonly tenancy?: TenancyRecord | { readonly error: string };
 }
 
 const sec = (x: number | null): string => (x === null ? '-' : x.toFixed(3));
@@ -159,7 +163,9 @@ function goalText(record: RunRecord): string {
 
 export function terminalSummary(record: RunRecord): string {
   const exec = record.exec ? ['', execTerminal(record.exec)] : [];
-  return [terminalTable(record), ...skippedText(record), '', goalText(record), ...exec].join('\n');
+  const t = record.tenancy;
+  const tenancy = t === undefined ? [] : 'error' in t ? ['', `tenancy: not measured: ${t.error}`] : ['', tenancyTerminal(t)];
+  return [terminalTable(record), ...skippedText(record), '', goalText(record), ...exec, ...tenancy].join('\n');
 }
 
 export function markdownReport(record: RunRecord): string {
@@ -195,5 +201,6 @@ export function markdownReport(record: RunRecord): string {
     ...notes,
     '',
     ...(record.exec ? execMarkdown(record.exec) : []),
+    ...(record.tenancy === undefined ? [] : 'error' in record.tenancy ? ['## Tenancy', '', `Not measured: ${record.tenancy.error}`, ''] : tenancyMarkdown(record.tenancy)),
   ].join('\n');
 }

@@ -14,6 +14,8 @@ import { loadSweepInput } from './input.js';
 import { type Benchmark, type Budget, type Measurement, measure } from './measure.js';
 import { markdownReport, type ExecRecord, type RunRecord, type Skipped, terminalSummary } from './report.js';
 import { chartSvg } from './chart.js';
+import { spawnSync } from 'node:child_process';
+import type { TenancyRecord } from './tenancy.js';
 import { benchDefs, buildNative, type ExecRow, geomean, repoRoot, runHost, runVxts, which } from './exec.js';
 
 /** The decoder's throughput goal (instructions per second on the hot path). */
@@ -123,6 +125,21 @@ async function execSuite(quick: boolean, only: string | undefined): Promise<Exec
   };
 }
 
+/** Runs perf/tenancy.ts in a Node process of its own (so its memory figures are the tenants'). */
+function tenancySuite(quick: boolean): TenancyRecord | { error: string } {
+  const script = fileURLToPath(new URL('./tenancy.js', import.meta.url));
+  progress('[tenancy] in a separate process\n');
+  const r = spawnSync(process.execPath, ['--expose-gc', script, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) return { error: `tenancy.js exited with ${r.status ?? r.signal}` };
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TenancyRecord;
+  } catch {
+    return { error: 'tenancy.js printed no result' };
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -130,6 +147,8 @@ async function main(): Promise<void> {
       // Only the execution benchmarks (while iterating on the translator), optionally some of them.
       exec: { type: 'boolean', default: false },
       bench: { type: 'string' },
+      // Skip the tenancy figures (they take about a minute at full size).
+      'no-tenancy': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -157,6 +176,7 @@ async function main(): Promise<void> {
   });
 
   const exec = await execSuite(quick, values.bench);
+  const tenancy = execOnly || values['no-tenancy'] === true ? undefined : tenancySuite(quick);
   const cpus = os.cpus();
   const record: RunRecord = {
     date: new Date().toISOString(),
@@ -168,6 +188,7 @@ async function main(): Promise<void> {
     skipped,
     capstoneVersion: cs.ok ? cs.version : null,
     exec,
+    ...(tenancy !== undefined ? { tenancy } : {}),
   };
 
   const dir = perfDir();

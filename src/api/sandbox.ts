@@ -473,7 +473,8 @@ export class Sandbox {
     if (options.workers !== undefined && options.workers > 1) {
       throw new RangeError('Sandbox: worker threads are not supported yet; tenants run on this thread (workers: 1)');
     }
-    this.quantum = Math.max(1, options.quantum ?? 200_000);
+    // Budgets are int32 inside the engine: a quantum above 2^30 would wrap; 2^30 is unbounded enough.
+    this.quantum = Math.max(1, Math.min(options.quantum ?? 200_000, 2 ** 30));
     this.defaults = options.defaults;
   }
 
