@@ -103,6 +103,15 @@ function pagesOf(b: Block): number[] {
   return pages;
 }
 
+const featureKeys = new WeakMap<CpuFeatures, string>();
+
+/** A feature set as text, for the shared cache's key (computed once per set: spawning is hot). */
+function featureKey(f: CpuFeatures): string {
+  let k = featureKeys.get(f);
+  if (k === undefined) featureKeys.set(f, (k = [...f].sort().join(',')));
+  return k;
+}
+
 /** The CPU state plus what helpers need from the tenant: CPUID and the TLS descriptors. */
 export class GuestCpu extends CpuState implements HelperState {
   cpuidSource: Cpuid;
@@ -159,7 +168,7 @@ export class Machine {
     this.regions = (options.regions ?? false) && this.maxBlock > 1;
     this.followJumps = (options.followJumps ?? true) && this.maxBlock > 1;
     this.hotSuperblocks = (options.hotSuperblocks ?? true) && this.maxBlock > 1;
-    this.sharedKey = `${[...this.features].sort().join(',')}/${this.maxBlock}/${this.followJumps}`;
+    this.sharedKey = `${featureKey(this.features)}/${this.maxBlock}/${this.followJumps}`;
     this.memory.onCodeWrite = (address, length) => this.invalidate(address, length);
   }
 
@@ -168,7 +177,10 @@ export class Machine {
    * this machine: a stale reference sees an empty window) and its translations are dropped.
    */
   release(): void {
-    this.flush();
+    // No flush: the pool clears the page permissions (Code included), and this machine's block
+    // records die with it (shared translations are other records); only drop the references.
+    this.cache.clear();
+    this.pageBlocks.clear();
     if (this.pool !== null) this.pool.release(this.memory);
     else this.memory.revoke();
   }

@@ -37,8 +37,12 @@ export interface LoadedProgram {
   readonly brk: number;
 }
 
-/** Stack mapped at start, before growth: Linux's stack_expand (128 KiB). */
-const INITIAL_STACK = 128 * 1024;
+/**
+ * Stack mapped at start, before growth. Linux maps 128 KiB (setup_arg_pages' stack_expand); only
+ * /proc/self/maps could tell, and it shows the whole VMA here. Mapping less means a tenant's
+ * arena records (and recycling zeroes) only the stack pages it really uses.
+ */
+const INITIAL_STACK = 16 * 1024;
 
 const bytesOf = (s: string | Uint8Array): Uint8Array => (typeof s === 'string' ? new TextEncoder().encode(s) : s);
 
@@ -48,8 +52,8 @@ export function loadProgram(machine: Machine, bytes: Uint8Array, o: LoadOptions)
   const layout = layoutFor(arena.size);
   const plan = planImage(bytes, o.name, layout);
   mapImage(arena, bytes, plan);
-  // The stack VMA is the whole RLIMIT_STACK, but like Linux (setup_arg_pages: 128 KiB plus the
-  // arguments) only its top is mapped at start; the rest is mapped when first touched.
+  // The stack VMA is the whole RLIMIT_STACK, but as on Linux only its top is mapped at start
+  // (more if the arguments need it); the rest is mapped when first touched.
   const stackPerm = Perm.Read | Perm.Write | (plan.execStack ? Perm.Exec : 0);
   const initial = Math.min(layout.stackTop - layout.stackBottom, INITIAL_STACK);
   arena.map(layout.stackTop - initial, initial, stackPerm);

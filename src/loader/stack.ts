@@ -22,6 +22,7 @@ import { LoadError } from './errors.js';
 import { STACK_LIMIT } from './layout.js';
 
 export const MAX_ARG_STRLEN = 32 * 4096;
+const PLATFORM_BYTES = new TextEncoder().encode(PLATFORM);
 
 export interface StackInput {
   readonly argv: readonly Uint8Array[];
@@ -68,18 +69,26 @@ export function buildInitialStack(arena: Arena, stackTop: number, input: StackIn
   const argStart = p;
 
   p &= ~15;
-  const platformAddress = putString(new TextEncoder().encode(PLATFORM));
+  const platformAddress = putString(PLATFORM_BYTES);
   p -= 16;
   const randomAddress = p;
   arena.writeBytes(p, input.random.subarray(0, 16));
 
-  const auxv = auxvEntries({ ...input.aux, randomAddress, execfnAddress, platformAddress });
+  const auxv = auxvEntries(Object.assign({ randomAddress, execfnAddress, platformAddress }, input.aux));
   const words = 1 + argAddrs.length + 1 + envAddrs.length + 1 + auxv.length * 2;
   const esp = (p - words * 4) & ~15;
-  const vector = [argAddrs.length, ...argAddrs, 0, ...envAddrs, 0, ...auxv.flat()];
-  const out = new Uint8Array(vector.length * 4);
-  const view = new DataView(out.buffer);
-  vector.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
-  arena.writeBytes(esp, out);
+  // argc, argv[], NULL, envp[], NULL, auxv pairs, written as words straight into the arena after
+  // one check (spawning many tenants makes this a hot path: Array.prototype.flat and a
+  // temporary buffer were most of it).
+  arena.checkWrite(esp, words * 4);
+  const view = arena.view;
+  let k = esp;
+  const put = (w: number): void => { view.setUint32(k, w >>> 0, true); k += 4; };
+  put(argAddrs.length);
+  for (const a of argAddrs) put(a);
+  put(0);
+  for (const a of envAddrs) put(a);
+  put(0);
+  for (const [type, value] of auxv) { put(type); put(value); }
   return { esp, argStart, argEnd, envStart: argEnd, envEnd, auxv };
 }
