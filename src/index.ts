@@ -15,5 +15,12 @@ export type { Verdict, CpuFeatures, OpcodeRow, IsaExt } from '../decoder/index.j
 export { Sandbox, Tenant, SpawnError } from './api/sandbox.js';
 export type {
   SandboxOptions, TenantSpawnOptions, TenantLimits, TenantMount, TenantPolicy, TenantResult, TenantStats, TenantState,
-  ExitReason, SyscallRequest, SyscallEvent,
+  ExitReason, SyscallEvent,
 } from './api/sandbox.js';
+// What Sandbox.spawn returns, whether the tenant runs on this thread or on a worker thread.
+export type { TenantHandle } from './api/tenant-handle.js';
+// The policy: system calls with decoded, copied arguments; default-deny network (docs/SECURITY.md).
+export { isLoopback, isLocalHost } from './api/policy.js';
+export type {
+  SyscallRequest, NetworkRequest, PolicyVerdict, DecodedArg, ArgKind, NetOp, SockAddr, SocketFamily, SocketType,
+} from './api/policy.js';

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sandbox, type Tenant, type TenantResult } from '../src/index';
+import { Sandbox, type TenantHandle, type TenantResult } from '../src/index';
 import { assemble, loadAssembler } from './support/asm';
 import { simpleProgram, TEXT, DATA } from './support/elf-builder';
 
@@ -17,7 +17,7 @@ const golden = (b: string): string => readFileSync(join(ROOT, 'test', 'golden', 
 const program = (text: string, data?: Uint8Array): Uint8Array => simpleProgram(assemble(text, TEXT), { data });
 
 /** Output and result of a tenant. */
-async function outcome(t: Tenant): Promise<{ out: string; err: string; r: TenantResult }> {
+async function outcome(t: TenantHandle): Promise<{ out: string; err: string; r: TenantResult }> {
   const text = (s: NodeJS.ReadableStream): Promise<string> => new Promise((res) => {
     const c: Buffer[] = [];
     s.on('data', (b: Buffer) => c.push(b));

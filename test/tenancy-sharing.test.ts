@@ -254,3 +254,40 @@ describe('one memory limit per tenant, forks included', () => {
     expect(r.stats.memoryPeak).toBeGreaterThan(40 << 20); // 2 x (12 MiB + 8 MiB stack) + host costs
   });
 });
+
+describe('a tenant that ends leaves no host timer behind', () => {
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  test('killed in an hour-long nanosleep: its timer is cleared', async () => {
+    const timespec = new Uint8Array(new Uint32Array([3600, 0]).buffer);
+    const sleeper = simpleProgram(assemble(`mov eax, 162; mov ebx, ${ELF_DATA}; xor ecx, ecx; int 0x80; mov eax, 1; int 0x80`, TEXT), { data: timespec });
+    const before = timers();
+    const t = new Sandbox().spawn(sleeper);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(timers()).toBe(before + 1); // the guest's sleep
+    t.kill();
+    const r = await t.exited;
+    expect(r.reason).toBe('killed');
+    expect(timers()).toBe(before);
+  });
+
+  test('poll woken early by a pipe cancels its timeout', async () => {
+    // pipe; fork; the child writes a byte and exits; the parent polls the read end with a
+    // one-hour timeout, then exits with poll's result (1: one descriptor ready).
+    const text = `
+      mov eax, 42; mov ebx, ${ELF_DATA}; int 0x80
+      mov eax, 2; int 0x80
+      test eax, eax; jnz parent
+      mov eax, 4; mov ebx, [${ELF_DATA + 4}]; mov ecx, ${ELF_DATA}; mov edx, 1; int 0x80
+      mov eax, 1; xor ebx, ebx; int 0x80
+    parent:
+      mov eax, [${ELF_DATA}]; mov [${ELF_DATA + 16}], eax; mov word ptr [${ELF_DATA + 20}], 1
+      mov eax, 168; mov ebx, ${ELF_DATA + 16}; mov ecx, 1; mov edx, 3600000; int 0x80
+      mov ebx, eax; mov eax, 1; int 0x80`;
+    const before = timers();
+    const t = new Sandbox().spawn(simpleProgram(assemble(text, TEXT), { data: new Uint8Array(64) }));
+    const r = await t.exited;
+    expect(r.code).toBe(1);
+    expect(timers()).toBe(before);
+  });
+});

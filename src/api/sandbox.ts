@@ -17,14 +17,15 @@
 // except memory, which is per process (each has its own arena).
 //
 // Default-deny: a tenant sees no host file at all unless a mount says so: an in-memory root,
-// /tmp (tmpfs), /dev and /proc, plus the given mounts. Network calls are not implemented by
-// the personality (ENOSYS) whatever the policy says.
+// /tmp (tmpfs), /dev and /proc, plus the given mounts. No network unless the policy allows it:
+// socket calls fail with EACCES unless `policy.network` says 'allow' (src/api/policy.ts,
+// docs/SECURITY.md); the policy sees arguments copied once and the calls use those copies.
 
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { EPERM } from '../linux/errno.js';
+import { policyHooks, type TenantPolicy } from './policy.js';
 import { familyOf } from '../linux/kernel.js';
 import type { ExitState, LinuxProcess } from '../linux/process.js';
 import { cryptoRandom, seededRandom } from '../linux/random.js';
@@ -34,6 +35,11 @@ import { MemoryBudget, processHostCost } from '../linux/memory-budget.js';
 import { windowFor } from '../loader/layout.js';
 import { attachFs, buildVfs, hostStdio, installStdio, type ByteSink, type ByteSource } from '../linux/vfs/index.js';
 import { SYSCALL_NAMES } from '../linux/syscalls/names.js';
+import type { TenantHandle } from './tenant-handle.js';
+import { WorkerPool } from './worker-pool.js';
+
+// What spawn returns, on this thread or on a worker thread (worker-pool.ts).
+export type { TenantHandle } from './tenant-handle.js';
 
 const SIGKILL = 9, SIGXCPU = 24, SIGXFSZ = 25;
 /** 2024-01-01T00:00:00Z in ns: file times of the synthetic file systems under `deterministic`. */
@@ -73,26 +79,18 @@ export interface TenantMount {
   readOnly?: boolean;
 }
 
-/** A system call as the policy sees it: the number and a copy of its six register arguments. */
-export interface SyscallRequest {
+// The policy's types (SyscallRequest with decoded arguments, NetworkRequest, TenantPolicy) live
+// in policy.ts; they are re-exported here for code that imported them from this module.
+export type { NetworkRequest, PolicyVerdict, SyscallRequest, TenantPolicy } from './policy.js';
+
+/** A completed system call (debug events): the number, the six register arguments and EAX. */
+export interface SyscallEvent {
   readonly pid: number;
   readonly nr: number;
   readonly name: string;
   readonly args: readonly number[];
-}
-
-/** A completed system call (debug events). */
-export interface SyscallEvent extends SyscallRequest {
   /** EAX after the call (a negative errno on failure). */
   readonly result: number;
-}
-
-export interface TenantPolicy {
-  /**
-   * Decides each system call before it runs. Return nothing, true or 'allow' to let it run;
-   * false or 'deny' to refuse it with EPERM; a positive errno number to refuse it with that.
-   */
-  syscall?(call: SyscallRequest): boolean | 'allow' | 'deny' | number | void;
 }
 
 export interface TenantSpawnOptions {
@@ -129,7 +127,13 @@ export interface TenantSpawnOptions {
 export interface SandboxOptions {
   /** Guest instructions a process runs before it lets others in (default 200,000). */
   quantum?: number;
-  /** Only 1 (this thread) is supported so far. */
+  /**
+   * Threads that run tenants (default 1: this thread). With N > 1, each spawn goes to the one of
+   * N worker threads with the fewest live tenants; the returned handle, its streams, limits,
+   * policy hooks (run on this thread) and results are the same (src/api/worker-pool.ts). One
+   * difference: a spawn failure only the worker can see (a cwd missing from the guest's view)
+   * ends the tenant with reason 'killed' and message 'could not start: ...' instead of throwing.
+   */
   workers?: number;
   /** Defaults merged under each spawn's options (limits are merged field by field). */
   defaults?: TenantSpawnOptions;
@@ -364,7 +368,7 @@ export class Tenant extends EventEmitter {
   private account(o: TenantSpawnOptions): Account {
     const t = this.totals;
     const limits = this.limits;
-    const policy = o.policy?.syscall;
+    const hooks = policyHooks(o.policy);
     const debug = o.debug === true ? (e: SyscallEvent) => { this.emit('syscall', e); } : typeof o.debug === 'function' ? o.debug : null;
     const a: Account = {
       beforeSlice: (p) => {
@@ -403,14 +407,9 @@ export class Tenant extends EventEmitter {
         if (this.mainEnd !== null && this.processes().every((q) => q.exit !== null)) this.finish();
       },
     };
-    if (policy !== undefined) {
-      a.syscall = (p, nr, name, args) => {
-        const v = policy({ pid: p.pid, nr, name, args: Array.from(args) });
-        if (v === undefined || v === true || v === 'allow') return null;
-        if (v === false || v === 'deny') return -EPERM;
-        return -Math.abs(v);
-      };
-    }
+    // Decoded, copied arguments for the policy (and default-deny network) come from policy.ts.
+    if (hooks?.syscall !== undefined) a.syscall = hooks.syscall;
+    if (hooks?.network !== undefined) a.network = hooks.network;
     if (debug !== null) {
       a.syscallDone = (p, nr, name, args, result) => {
         debug({ pid: p.pid, nr, name: name || (SYSCALL_NAMES.get(nr) ?? String(nr)), args: Array.from(args), result });
@@ -467,25 +466,29 @@ export class Sandbox {
   private readonly quantum: number;
   private readonly defaults: TenantSpawnOptions | undefined;
   private readonly programs = new Map<string, Uint8Array>();
-  private readonly live = new Set<Tenant>();
+  private readonly live = new Set<TenantHandle>();
+  /** Worker threads (workers > 1), or null: tenants run on this thread. */
+  private readonly pool: WorkerPool | null = null;
+  private closed = false;
 
   constructor(options: SandboxOptions = {}) {
-    if (options.workers !== undefined && options.workers > 1) {
-      throw new RangeError('Sandbox: worker threads are not supported yet; tenants run on this thread (workers: 1)');
-    }
+    const workers = options.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`Sandbox: workers must be a whole number from 1 (got ${workers})`);
     // Budgets are int32 inside the engine: a quantum above 2^30 would wrap; 2^30 is unbounded enough.
     this.quantum = Math.max(1, Math.min(options.quantum ?? 200_000, 2 ** 30));
     this.defaults = options.defaults;
+    if (workers > 1) this.pool = new WorkerPool(workers, this.quantum);
   }
 
   /** Tenants not yet ended. */
-  get tenants(): ReadonlySet<Tenant> { return this.live; }
+  get tenants(): ReadonlySet<TenantHandle> { return this.live; }
 
   /**
    * Starts `program` (ELF bytes, or a host path read once per Sandbox) as a new tenant. It
    * starts running on a later turn of the event loop. Throws SpawnError when it cannot load.
    */
-  spawn(program: Uint8Array | string, options: TenantSpawnOptions = {}): Tenant {
+  spawn(program: Uint8Array | string, options: TenantSpawnOptions = {}): TenantHandle {
+    if (this.closed) throw new SpawnError('the Sandbox is closed');
     const o = mergeOptions(this.defaults, options);
     let bytes: Uint8Array;
     let name: string;
@@ -506,15 +509,39 @@ export class Sandbox {
       bytes = program;
       name = o.argv?.[0] !== undefined ? basename(o.argv[0]) : 'program';
     }
-    const tenant = new Tenant((t) => prepare(t, bytes, name, o), o, this.quantum);
+    const tenant = this.pool !== null ? this.pool.spawn(bytes, name, o, typeof program === 'string') : this.spawnLoaded(bytes, name, o);
     this.live.add(tenant);
     void tenant.exited.then(() => this.live.delete(tenant));
     return tenant;
   }
 
+  /** @internal A tenant on this thread from loaded bytes named `name` (worker-entry.ts uses it too). */
+  spawnLoaded(bytes: Uint8Array, name: string, o: TenantSpawnOptions): Tenant {
+    return new Tenant((t) => prepare(t, bytes, name, o), o, this.quantum);
+  }
+
   /** Kills every live tenant. */
   killAll(): void {
     for (const t of this.live) t.kill();
+  }
+
+  /**
+   * Kills every live tenant, waits for them to end (at most a second: then worker threads are
+   * stopped anyway, and their tenants end with reason 'killed'), and stops the worker threads.
+   * spawn throws SpawnError afterwards.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    const ended = Promise.all([...this.live].map((t) => t.exited));
+    this.killAll();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => { timer = setTimeout(r, 1000); timer.unref(); });
+    if (this.pool !== null) {
+      await Promise.race([ended, late]);
+      await this.pool.close();
+    }
+    clearTimeout(timer);
+    await ended;
   }
 }
 

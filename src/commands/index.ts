@@ -4,5 +4,6 @@
 import type { Command } from './command.js';
 import { disasm } from './disasm.js';
 import { run } from './run.js';
+import { runMany } from './run-many.js';
 
-export const COMMANDS: readonly Command[] = [run, disasm];
+export const COMMANDS: readonly Command[] = [run, runMany, disasm];

@@ -19,6 +19,10 @@ export interface RunCommandOptions {
   clearEnv: boolean;
   memorySize?: number;
   cpuInstructions?: number;
+  /** --cpu-ms: host CPU milliseconds for the guest's processes together. */
+  cpuMs?: number;
+  /** --max-procs: processes alive at once (the first included). */
+  maxProcesses?: number;
   strace: boolean;
   stats: boolean;
   trace: boolean;
@@ -31,7 +35,7 @@ export interface RunCommandOptions {
 }
 
 /** Options that take a value (as `--opt VALUE` or `--opt=VALUE`). */
-const WITH_VALUE = new Set(['--mount', '--cwd', '--env', '--mem', '--cpu-insns', '--seed']);
+const WITH_VALUE = new Set(['--mount', '--cwd', '--env', '--mem', '--cpu-insns', '--cpu-ms', '--max-procs', '--seed']);
 const FLAGS = new Set(['--clear-env', '--strace', '--stats', '--trace', '--deterministic', '--help', '-h']);
 
 const MIN_MEM = 16 << 20;
@@ -57,6 +61,14 @@ export function parseMount(text: string): Mount {
   }
   if (!parts[1].startsWith('/')) throw new UsageError(`--mount: the guest directory '${parts[1]}' must be an absolute path`);
   return { host: parts[0], guest: parts[1], readOnly: ro };
+}
+
+/** A positive count for a limit option; a UsageError that says what the number means. */
+export function parseLimit(text: string, option: string, meaning: string): number {
+  if (!/^\s*(0x[0-9a-f]+|[0-9]+)\s*$/i.test(text)) throw new UsageError(`${option}: '${text}' is not a number; give ${meaning}`);
+  const n = parseNumber(text, option, Number.MAX_SAFE_INTEGER);
+  if (n < 1) throw new UsageError(`${option}: ${text} allows nothing; give ${meaning}`);
+  return n;
 }
 
 /** Parses `args` (everything after `vxts run`). */
@@ -97,6 +109,8 @@ export function parseRunArgs(args: readonly string[]): RunCommandOptions {
         break;
       case '--mem': o.memorySize = parseSize(value); break;
       case '--cpu-insns': o.cpuInstructions = parseNumber(value, '--cpu-insns', Number.MAX_SAFE_INTEGER); break;
+      case '--cpu-ms': o.cpuMs = parseLimit(value, '--cpu-ms', 'milliseconds of host CPU time, e.g. --cpu-ms 2000'); break;
+      case '--max-procs': o.maxProcesses = parseLimit(value, '--max-procs', 'processes, at least 1 (the program itself), e.g. --max-procs 16'); break;
       case '--seed': o.seed = value; break;
     }
   }

@@ -13,6 +13,7 @@ import { type Command, UsageError } from './command.js';
 import { readProgram } from './program.js';
 import { optionPart, parseRunArgs, type RunCommandOptions } from './run-options.js';
 import { prepareFiles } from './run-files.js';
+import { limitAccount } from './run-limits.js';
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
@@ -63,6 +64,8 @@ export const run: Command = {
     '--clear-env                    start from an empty environment instead of the host\'s',
     '--mem SIZE                     guest memory, e.g. 256M or 2G (default 1G)',
     '--cpu-insns N                  stop the guest with SIGXCPU after N instructions',
+    '--cpu-ms N                     stop the guest (all its processes) with SIGXCPU after N ms of host CPU time',
+    '--max-procs N                  at most N processes at once (the program included); fork past it fails with EAGAIN',
     '--strace                       log every system call to stderr, strace style',
     '--stats                        print instructions, translations, cache hits and syscalls at exit',
     '--trace                        log every block run, with its disassembly, to stderr (slow)',
@@ -74,6 +77,7 @@ export const run: Command = {
     'vxts run --strace ./prog arg1 arg2',
     'vxts run --mount /srv/data:/data:ro --cwd /data ./busybox ls -l',
     'vxts run --clear-env --env HOME=/tmp --mem 256M --cpu-insns 1000000000 ./prog',
+    'vxts run --cpu-ms 2000 --max-procs 16 ./prog',
   ],
   optionArgs: optionPart,
   async run(args) {
@@ -109,6 +113,7 @@ export const run: Command = {
       files.attach(p);
       end = await runProcess(p, {
         maxInstructions: o.cpuInstructions,
+        account: limitAccount(p, { cpuMs: o.cpuMs, maxProcesses: o.maxProcesses }),
         trace: o.trace ? (line) => process.stderr.write(`${line}\n`) : null,
       });
     } finally {

@@ -17,7 +17,12 @@ export interface ClockOptions {
   epochNs?: bigint;
 }
 
+/** A host sleep the caller may end early (its promise then resolves at once). */
+export type Sleep = Promise<void> & { cancel(): void };
+
 export class GuestClock {
+  /** Host timers of pending sleeps (cancelSleeps ends them when the process ends). */
+  private readonly sleeps = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
   readonly deterministic: boolean;
   private readonly epochNs: bigint;
   /** Deterministic mode: sleeps taken so far. */
@@ -82,7 +87,7 @@ export class GuestClock {
    * Waits `ns`: a promise for real time, or null in deterministic mode, where the clocks jump
    * ahead instead and the caller continues at once.
    */
-  sleep(ns: bigint): Promise<void> | null {
+  sleep(ns: bigint): Sleep | null {
     if (ns <= 0n) return null;
     if (this.deterministic) {
       this.slept += ns;
@@ -90,6 +95,29 @@ export class GuestClock {
     }
     // setTimeout takes ms and at most 2^31-1 of them; longer sleeps are re-armed by the caller.
     const ms = Math.min(Number((ns + 999_999n) / 1_000_000n), 0x7fff_ffff);
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    let entry!: { timer: ReturnType<typeof setTimeout>; resolve: () => void };
+    const promise = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.sleeps.delete(entry); resolve(); }, ms);
+      entry = { timer, resolve };
+    });
+    this.sleeps.add(entry);
+    const cancel = (): void => {
+      if (!this.sleeps.delete(entry)) return;
+      clearTimeout(entry.timer);
+      entry.resolve();
+    };
+    return Object.assign(promise, { cancel });
+  }
+
+  /**
+   * Ends every pending sleep at once (they resolve): the process has ended, and a host timer
+   * must not keep the host alive, or hold memory, for a tenant that is gone.
+   */
+  cancelSleeps(): void {
+    for (const e of this.sleeps) {
+      clearTimeout(e.timer);
+      e.resolve();
+    }
+    this.sleeps.clear();
   }
 }

@@ -165,6 +165,7 @@ export function processEnded(p: LinuxProcess, end: ExitState): void {
   const f = familyOf(p);
   const t = p.sig.timer;
   if (t.hostTimer !== null) { clearTimeout(t.hostTimer); t.hostTimer = null; }
+  p.clock.cancelSleeps();
   t.deadline = 0n;
   wakeAll(f.vforkDone);
   // Orphans go to "init": nobody here waits for them, so they are reaped when they end.

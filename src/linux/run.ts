@@ -15,6 +15,8 @@ import type { ExitState, LinuxProcess } from './process.js';
 import { signalName, SIGXCPU } from './signals-info.js';
 import { straceLine } from './strace.js';
 import { Blocked, SYSCALLS, type SyscallDef, type SyscallResult } from './syscalls/registry.js';
+import { admitCall, copyArgs, NET_CALLS, type CallHooks } from './syscalls/decode-args.js';
+import { runWithCopies, type CallCopies } from './syscalls/call-copies.js';
 import { SYSCALL_NAMES } from './syscalls/names.js';
 import { BlockTracer } from './trace.js';
 import { familyOf, processEnded, ProcessLimitError } from './kernel.js';
@@ -44,7 +46,7 @@ export interface RunOptions {
  * What a tenant's processes report to, and are held by, the embedder (src/api/sandbox.ts). Every
  * process of a family (the first and its forked children) uses the same account.
  */
-export interface Account {
+export interface Account extends CallHooks {
   /**
    * Before each slice: may end the process (p.terminate) and returns the most instructions the
    * slice may run (Infinity for no cap). A promise holds the process (suspend) until it settles.
@@ -52,11 +54,9 @@ export interface Account {
   beforeSlice(p: LinuxProcess): number | Promise<void>;
   /** After each slice and its system call: instructions retired and host milliseconds spent. */
   charge(p: LinuxProcess, instructions: number, hostMs: number): void;
-  /**
-   * Before a system call, with a copy of its arguments: null lets it run, a negative errno
-   * refuses it (the handler never sees it).
-   */
-  syscall?(p: LinuxProcess, nr: number, name: string, args: Uint32Array): number | null;
+  // CallHooks: syscall(p, call) before a call runs under a policy, with its arguments decoded and
+  // copied (decode-args.ts); network(p, req) for socket calls, which are refused with EACCES
+  // unless it (or syscall) answers 'allow'. A negative errno refuses; the handler never runs.
   /** After a system call completes (debug events). */
   syscallDone?(p: LinuxProcess, nr: number, name: string, args: Uint32Array, result: number): void;
   /** The process has ended (its descriptors are closed). */
@@ -72,9 +72,10 @@ const SI_CODES: Record<number, Record<number, string>> = {
   8: { 1: 'FPE_INTDIV', 2: 'FPE_INTOVF', 0x80: 'SI_KERNEL' },
 };
 
-function call(p: LinuxProcess, def: SyscallDef, args: Uint32Array): SyscallResult {
+function call(p: LinuxProcess, def: SyscallDef, args: Uint32Array, copies: CallCopies | null): SyscallResult {
   try {
-    return def.handler(p, args);
+    // With copies, the handler reads the arguments the policy saw, not guest memory again.
+    return runWithCopies(p, copies, () => def.handler(p, args));
   } catch (e) {
     // Every guest pointer goes through the arena's checked accessors: a bad one is EFAULT.
     if (e instanceof GuestFault) return -EFAULT;
@@ -92,7 +93,7 @@ function complete(p: LinuxProcess, name: string, args: Uint32Array, result: numb
   account?.syscallDone?.(p, nr, name, args, result | 0);
 }
 
-async function waitAndRetry(p: LinuxProcess, def: SyscallDef, args: Uint32Array, first: Blocked, account?: Account | null): Promise<void> {
+async function waitAndRetry(p: LinuxProcess, def: SyscallDef, args: Uint32Array, first: Blocked, account: Account | null | undefined, copies: CallCopies | null): Promise<void> {
   let result: SyscallResult = first;
   while (result instanceof Blocked) {
     // Deterministic clocks: a process parked with an alarm armed jumps ahead to it.
@@ -104,7 +105,7 @@ async function waitAndRetry(p: LinuxProcess, def: SyscallDef, args: Uint32Array,
       intr.cancel();
     }
     if (p.exit !== null) return;
-    result = call(p, def, args);
+    result = call(p, def, args, copies);
     if (p.exit !== null) return;
     // Still waiting, and a signal the process must act on has come: EINTR, or the call made
     // again after the handler (SA_RESTART).
@@ -131,14 +132,17 @@ export function dispatchSyscall(p: LinuxProcess, account?: Account | null): Prom
     complete(p, SYSCALL_NAMES.get(nr) ?? `syscall_0x${nr.toString(16)}`, args, -ENOSYS, account, nr);
     return null;
   }
-  const refused = account?.syscall?.(p, nr, def.name, args.slice()) ?? null;
+  // Under a policy, and for every socket call (network is default-deny), the pointed-to
+  // arguments are copied and decoded once, judged, and then used by the handler.
+  const copies = account?.syscall !== undefined || NET_CALLS.has(nr) ? copyArgs(p, nr, def.name, args) : null;
+  const refused = copies !== null ? admitCall(p, copies, account ?? null) : null;
   if (refused !== null) {
     complete(p, def.name, args, refused, account, nr);
     return null;
   }
   if (p.strace !== null && NO_RETURN.has(def.name)) p.strace(straceLine(p, def.name, args, null));
-  const result = call(p, def, args);
-  if (result instanceof Blocked) return waitAndRetry(p, def, args, result, account);
+  const result = call(p, def, args, copies);
+  if (result instanceof Blocked) return waitAndRetry(p, def, args, result, account, copies);
   complete(p, def.name, args, result, account, def.nr);
   return null;
 }

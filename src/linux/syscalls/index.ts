@@ -14,3 +14,5 @@ export { SYSCALLS, defineSyscall, Blocked } from './registry.js';
 // Signals, and process creation/exec/wait (with the process table in ../kernel.ts).
 import './signal.js';
 import './process.js';
+// Sockets: denied unless a policy allows them (see net.ts, decode-args.ts).
+import './net.js';

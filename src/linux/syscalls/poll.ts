@@ -5,6 +5,7 @@
 // timeout is not restarted by unrelated activity. The signal mask arguments of ppoll and
 // pselect6 are not applied (signal delivery during the wait belongs to the signal code).
 
+import type { Sleep } from '../clock.js';
 import { EBADF, EFAULT, EINVAL } from '../errno.js';
 import type { FileDescription } from '../fd.js';
 import type { LinuxProcess } from '../process.js';
@@ -38,7 +39,7 @@ function deadlineOf(p: LinuxProcess, a: Uint32Array, timeout: bigint | null): bi
 
 /** Nothing ready: block until a queue wakes or the deadline passes; 'timeout' once it has. */
 function wait(p: LinuxProcess, deadline: bigint | null, ds: FileDescription[]): Blocked | 'timeout' {
-  let timer: Promise<void> | null = null;
+  let timer: Sleep | null = null;
   if (deadline !== null) {
     const left = deadline - now(p);
     if (left <= 0n) return 'timeout';
@@ -47,7 +48,9 @@ function wait(p: LinuxProcess, deadline: bigint | null, ds: FileDescription[]): 
     if (timer === null) return 'timeout';
   }
   const qs = queues(ds);
-  return new Blocked(qs.length === 0 && timer === null ? new Promise(() => {}) : waitAny(qs, timer));
+  if (qs.length === 0 && timer === null) return new Blocked(new Promise(() => {}));
+  // Woken early by a descriptor: the timeout's host timer goes too (it would keep Node alive).
+  return new Blocked(waitAny(qs, timer).then(() => timer?.cancel()));
 }
 
 const finish = (p: LinuxProcess): void => { pending.delete(p); };

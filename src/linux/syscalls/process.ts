@@ -17,6 +17,7 @@ import { readExecutable } from '../vfs/ops-open.js';
 import { getTimespec, timespecNs } from './structs.js';
 import { Blocked, defineSyscall, type SyscallResult } from './registry.js';
 import { guard, readPath, startAt } from './vfs-util.js';
+import { copiedArgv } from './call-copies.js';
 
 function fork(p: LinuxProcess, newsp = 0): number {
   const child = forkProcess(p);
@@ -79,6 +80,12 @@ function readArg(p: LinuxProcess, address: number): Uint8Array {
 
 /** argv or envp: a NULL-terminated array of string pointers (a NULL array is empty). */
 function readArgs(p: LinuxProcess, array: number, total: { n: number }): Uint8Array[] {
+  // The copy the policy judged, when the call runs under one (call-copies.ts): no second read.
+  const copied = copiedArgv(p, array);
+  if (copied !== undefined) {
+    for (const s of copied) if ((total.n += s.length + 1 + 4) > MAX_ARGS_TOTAL) throw new TooBig();
+    return copied;
+  }
   const out: Uint8Array[] = [];
   if (array === 0) return out;
   for (let i = 0; ; i++) {

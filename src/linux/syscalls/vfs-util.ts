@@ -14,6 +14,7 @@ import type { Loc } from '../vfs/mount.js';
 import { AT_FDCWD, PATH_MAX, S_IFDIR, VfsError, bytesToName, fail } from '../vfs/types.js';
 import { defineSyscall, type SyscallHandler, type SyscallResult } from './registry.js';
 import { RLIMIT_NOFILE } from '../identity.js';
+import { copiedPath } from './call-copies.js';
 
 const SIGPIPE = 13;
 
@@ -46,6 +47,9 @@ export function defineFileCall(nr: number, name: string, fn: SyscallHandler): vo
  * within PATH_MAX bytes, ENOENT for the empty path unless `emptyOk` (AT_EMPTY_PATH).
  */
 export function readPath(p: LinuxProcess, address: number, emptyOk = false): string {
+  // The copy the policy judged, when the call runs under one (call-copies.ts): no second read.
+  const copied = copiedPath(p, address);
+  if (copied !== undefined) return copied === '' && !emptyOk ? fail(ENOENT) : copied;
   const mem = p.mem;
   const parts: Uint8Array[] = [];
   let len = 0;
