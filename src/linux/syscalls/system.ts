@@ -1,6 +1,6 @@
 // What the process learns about the system and its own resource use: uname (an i686 Linux),
 // sysinfo, resource limits in their three i386 forms (getrlimit with the old clamp, ugetrlimit,
-// prlimit64) plus setrlimit, getrusage and times.
+// prlimit64) plus setrlimit, getrusage and times; ioperm and iopl as an unprivileged process.
 
 import { EINVAL, EPERM, ESRCH } from '../errno.js';
 import { CLOCK_MONOTONIC } from '../clock.js';
@@ -25,6 +25,16 @@ defineSyscall(122, 'uname', (p, a) => {
 });
 defineSyscall(74, 'sethostname', () => -EPERM);
 defineSyscall(121, 'setdomainname', () => -EPERM);
+
+// I/O port access: the guest is unprivileged (no CAP_SYS_RAWIO), so it can only ask for what it
+// has, as Linux answers such a process: ioperm turning ports off and iopl(0) succeed, raising
+// privilege is EPERM; out-of-range arguments are EINVAL first. IN/OUT fault regardless.
+defineSyscall(101, 'ioperm', (_p, a) => {
+  const from = a[0], num = a[1];
+  if (from + num <= from || from + num > 65536) return -EINVAL;
+  return a[2] !== 0 ? -EPERM : 0;
+});
+defineSyscall(110, 'iopl', (_p, a) => (a[0] > 3 ? -EINVAL : a[0] > 0 ? -EPERM : 0));
 
 /** Bytes of guest memory ever touched (pages with the Used bit): the resident set. */
 function residentBytes(p: LinuxProcess): number {

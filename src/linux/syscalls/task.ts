@@ -1,6 +1,7 @@
 // Process control calls that need no other subsystem: exit and exit_group, the process/thread
 // IDs, process groups and sessions, set_tid_address, set_robust_list, rseq (refused with
-// ENOSYS, as the measured glibc start-up tolerates), prctl, personality and sched_yield.
+// ENOSYS, as the measured glibc start-up tolerates), prctl, personality, sched_yield and the
+// CPU affinity pair (one CPU).
 
 import { EFAULT, EINVAL, ENOSYS, EPERM, ESRCH } from '../errno.js';
 import type { LinuxProcess } from '../process.js';
@@ -142,4 +143,14 @@ defineSyscall(242, 'sched_getaffinity', (p, a) => {
   if (a[2] === 0) return -EFAULT;
   p.mem.writeBytes(a[2], Uint8Array.of(1, 0, 0, 0));
   return 4;
+});
+
+defineSyscall(241, 'sched_setaffinity', (p, a) => {
+  // One CPU. In Linux's order: the mask is copied first (at most its size, 4 bytes here; a
+  // shorter one is zero-extended: EFAULT), then the task is found (ESRCH), then a mask that
+  // leaves it no online CPU, i.e. without bit 0, is EINVAL.
+  const len = Math.min(a[1], 4);
+  const mask = len > 0 ? p.mem.readBytes(a[2], len) : Uint8Array.of(0);
+  if (!isSelf(p, a[0] | 0)) return -ESRCH;
+  return (mask[0] & 1) !== 0 ? 0 : -EINVAL;
 });
