@@ -291,3 +291,44 @@ describe('a tenant that ends leaves no host timer behind', () => {
     expect(timers()).toBe(before);
   });
 });
+
+describe('scheduling: resident slots and weighted shares', () => {
+  const hello = join(__dirname, '..', 'guests', 'bin', 'hello-musl');
+  const spin = (): Uint8Array => simpleProgram(assemble('l: jmp l', TEXT));
+
+  test('beyond maxResident, tenants queue, load in turn, and all finish', async () => {
+    const sb = new Sandbox({ maxResident: 2 });
+    const ts = Array.from({ length: 6 }, () => sb.spawn(hello, { argv: ['hello'] }));
+    expect(ts.map((t) => t.state)).toEqual(['running', 'running', 'queued', 'queued', 'queued', 'queued']);
+    // Killed while waiting: it never loads.
+    ts[5].kill();
+    const outs = ts.map((t) => { let o = ''; t.stdout.on('data', (c: Buffer) => { o += c.toString(); }); return () => o; });
+    const rs = await Promise.all(ts.map((t) => t.exited));
+    expect(rs.slice(0, 5).map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
+    expect(new Set(outs.slice(0, 5).map((o) => o())).size).toBe(1);
+    expect(outs[0]().length).toBeGreaterThan(0);
+    expect(rs[5]).toMatchObject({ reason: 'killed', signal: 9, message: 'killed before it started' });
+    expect(rs[5].stats.instructions).toBe(0);
+  });
+
+  test('a queued spawn of a bad program still throws at once', () => {
+    const sb = new Sandbox({ maxResident: 1 });
+    sb.spawn(spin(), { limits: { instructions: 1000 } });
+    expect(() => sb.spawn(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]))).toThrow(/ELF|too short|truncated/i);
+    expect(() => sb.spawn(spin(), { share: 0 })).toThrow(/share/);
+  });
+
+  test('a tenant with share 3 runs three times the instructions of a share-1 tenant', async () => {
+    const sb = new Sandbox({ quantum: 100_000 });
+    const heavy = sb.spawn(spin(), { share: 3, limits: { instructions: 30_000_000 } });
+    const light = sb.spawn(spin(), { limits: { instructions: 1e12 } });
+    const h = await heavy.exited;
+    light.kill();
+    const l = await light.exited;
+    expect(h.reason).toBe('cpu-limit');
+    const ratio = l.stats.instructions / h.stats.instructions;
+    // Round robin with weights: the light one ran one quantum per three of the heavy one's.
+    expect(ratio).toBeGreaterThan(0.3);
+    expect(ratio).toBeLessThan(0.37);
+  });
+});

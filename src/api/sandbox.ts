@@ -37,6 +37,8 @@ import { attachFs, buildVfs, hostStdio, installStdio, type ByteSink, type ByteSo
 import { SYSCALL_NAMES } from '../linux/syscalls/names.js';
 import type { TenantHandle } from './tenant-handle.js';
 import { WorkerPool } from './worker-pool.js';
+import { SpawnError } from './spawn-error.js';
+import { checkSpawn } from './spawn-check.js';
 
 // What spawn returns, on this thread or on a worker thread (worker-pool.ts).
 export type { TenantHandle } from './tenant-handle.js';
@@ -117,6 +119,11 @@ export interface TenantSpawnOptions {
   deterministic?: boolean;
   seed?: string;
   /**
+   * The tenant's weight for the scheduler (default 1): each of its slices runs `share` times
+   * the Sandbox's quantum of instructions before the others get their turn.
+   */
+  share?: number;
+  /**
    * Arena window in bytes (virtual: untouched pages cost nothing). Default: 1 GiB, or with
    * limits.memory the smallest power of two from 256 MiB that holds a program at 0x08048000,
    * that much memory and the stack (see windowFor in src/loader/layout.ts).
@@ -137,6 +144,12 @@ export interface SandboxOptions {
   workers?: number;
   /** Defaults merged under each spawn's options (limits are merged field by field). */
   defaults?: TenantSpawnOptions;
+  /**
+   * Tenants loaded at once on this thread (default 1024). Beyond it, spawn checks the program
+   * and returns a tenant in state 'queued' that loads when a resident one ends, first come first
+   * served: a burst of spawns then costs arenas and heap for this many, not for the burst.
+   */
+  maxResident?: number;
 }
 
 export type ExitReason = 'exit' | 'signal' | 'cpu-limit' | 'memory-limit' | 'output-limit' | 'killed';
@@ -184,7 +197,8 @@ export interface TenantResult {
   stats: TenantStats;
 }
 
-export type TenantState = 'running' | 'suspended' | 'exited';
+/** 'queued': spawned, waiting for a resident slot (SandboxOptions.maxResident); nothing loaded yet. */
+export type TenantState = 'queued' | 'running' | 'suspended' | 'exited';
 
 /** Guest output as a Node Readable; the guest waits (backpressure) while 64 KiB are unread. */
 class OutputStream extends Readable implements ByteSink {
@@ -261,13 +275,15 @@ export class Tenant extends EventEmitter {
   readonly stderr: Readable;
   /** Settles when every process of the tenant has ended. Never rejects. */
   readonly exited: Promise<TenantResult>;
-  /** The first process's pid inside the tenant (1). */
-  readonly pid: number;
+  /** The first process's pid inside the tenant (1: each tenant has its own pid numbering). */
+  readonly pid = 1;
   private readonly out: OutputStream;
   private readonly err: OutputStream;
   private readonly limits: TenantLimits;
-  private readonly main: LinuxProcess;
-  private readonly memory: MemoryBudget;
+  // Set when the tenant starts (at once, or when a queued tenant is admitted).
+  private main!: LinuxProcess;
+  private memory: MemoryBudget | null = null;
+  private started = false;
   private readonly t0 = performance.now();
   private reason: ExitReason | null = null;
   private message: string | undefined;
@@ -281,8 +297,15 @@ export class Tenant extends EventEmitter {
     processes: 1, memoryRefusals: 0, processRefusals: 0,
   };
 
-  /** @internal Use Sandbox.spawn. */
-  constructor(prepare: (t: Tenant) => Prepared, o: TenantSpawnOptions, quantum: number) {
+  /**
+   * @internal Use Sandbox.spawn. With `queued`, nothing is loaded until start() (the Sandbox
+   * calls it when a resident slot frees); otherwise the tenant starts now (SpawnError if it
+   * cannot load).
+   */
+  constructor(
+    private readonly prepare: (t: Tenant) => Prepared, private readonly o: TenantSpawnOptions, private readonly quantum: number,
+    queued = false,
+  ) {
     super();
     this.limits = { ...o.limits };
     this.out = new OutputStream(this);
@@ -290,24 +313,42 @@ export class Tenant extends EventEmitter {
     this.stdout = this.out;
     this.stderr = this.err;
     this.exited = new Promise((resolve) => { this.settle = resolve; });
-    const prepared = prepare(this);
+    if (!queued) this.start();
+  }
+
+  /**
+   * @internal Loads the program and starts the first process on a later turn. A queued tenant
+   * that cannot load after all (its checks passed at spawn) ends as 'killed' with the reason.
+   */
+  start(): void {
+    if (this.started || this.finished) return;
+    this.started = true;
+    const o = this.o, quantum = this.quantum;
+    let prepared: Prepared;
+    try {
+      prepared = this.prepare(this);
+    } catch (e) {
+      if (!this.queuedStart) throw e;
+      this.settleUnstarted(`could not start: ${(e as Error).message}`);
+      return;
+    }
     this.main = prepared.process;
-    this.pid = this.main.pid;
     this.dispose = prepared.dispose;
     this.totals.cpuMs += prepared.loadMs;
 
     const main = this.main;
     // One account for the whole family: forked children and exec'd images count against it.
-    this.memory = new MemoryBudget(this.limits.memory ?? Infinity, () => { this.totals.memoryRefusals++; });
-    this.memory.join(main.mm, () => processHostCost(main));
+    const memory = this.memory = new MemoryBudget(this.limits.memory ?? Infinity, () => { this.totals.memoryRefusals++; });
+    memory.join(main.mm, () => processHostCost(main));
     const table = familyOf(main).table;
     table.maxProcesses = this.limits.processes ?? Infinity;
     table.onLimit = () => { this.totals.processRefusals++; };
 
     const account = this.account(o);
+    const slice = Math.max(1, Math.min(2 ** 30, Math.round(quantum * (o.share ?? 1))));
     // Start on a later turn, so that spawning many tenants is quick and they start together.
     setImmediate(() => {
-      runProcess(main, { quantum, account }).catch((e: unknown) => {
+      runProcess(main, { quantum: slice, account }).catch((e: unknown) => {
         this.message = `internal error: ${(e as Error)?.message ?? String(e)}`;
         main.terminate({ kind: 'signaled', signal: 6, message: this.message });
         account.ended(main, main.exit!);
@@ -316,12 +357,34 @@ export class Tenant extends EventEmitter {
   }
 
   get state(): TenantState {
-    return this.finished ? 'exited' : this.gate !== null ? 'suspended' : 'running';
+    return this.finished ? 'exited' : !this.started ? 'queued' : this.gate !== null ? 'suspended' : 'running';
   }
+
+  /** @internal True once start() is called by the Sandbox's queue rather than by spawn. */
+  queuedStart = false;
 
   /** Ends every process of the tenant (reason 'killed', SIGKILL). */
   kill(): void {
+    if (!this.started) { this.settleUnstarted('killed before it started'); return; }
     this.stop('killed', SIGKILL, 'killed');
+  }
+
+  /** Ends a tenant that never started (killed while queued, or unloadable when admitted). */
+  private settleUnstarted(message: string): void {
+    if (this.finished) return;
+    this.started = true;
+    this.finished = true;
+    this.out.finish();
+    this.err.finish();
+    const result: TenantResult = {
+      code: null, signal: SIGKILL, reason: 'killed', message,
+      stats: {
+        instructions: 0, blocksTranslated: 0, translateMs: 0, compileMs: 0, syscalls: 0, cpuMs: 0,
+        wallMs: performance.now() - this.t0, outputBytes: 0, processes: 0, memoryRefusals: 0, processRefusals: 0, memoryPeak: 0,
+      },
+    };
+    this.settle(result);
+    this.emit('exit', result);
   }
 
   /** Holds every process of the tenant at its next slice; a parked call completes first. */
@@ -374,8 +437,9 @@ export class Tenant extends EventEmitter {
       beforeSlice: (p) => {
         // Host-side growth the guest cannot be refused (its private translated code, page
         // tables) is checked here: past the limit the tenant ends, with the reason.
-        if (limits.memory !== undefined && this.memory.note() > limits.memory) {
-          this.stop('memory-limit', SIGKILL, `memory limit of ${limits.memory} bytes exceeded by host-side costs (${this.memory.peak} bytes charged)`);
+        const memory = this.memory;
+        if (limits.memory !== undefined && memory !== null && memory.note() > limits.memory) {
+          this.stop('memory-limit', SIGKILL, `memory limit of ${limits.memory} bytes exceeded by host-side costs (${memory.peak} bytes charged)`);
         }
         if (this.gate !== null) return this.gate.promise;
         if (limits.instructions !== undefined && t.instructions >= limits.instructions) {
@@ -441,7 +505,7 @@ export class Tenant extends EventEmitter {
         instructions: t.instructions, blocksTranslated: t.blocksTranslated, translateMs: t.translateMs, compileMs: t.compileMs,
         syscalls: t.syscalls, cpuMs: t.cpuMs, wallMs: performance.now() - this.t0, outputBytes: t.outputBytes,
         processes: t.processes, memoryRefusals: t.memoryRefusals, processRefusals: t.processRefusals,
-        memoryPeak: this.memory.peak,
+        memoryPeak: this.memory?.peak ?? 0,
       },
     };
     if (message !== undefined) result.message = message;
@@ -450,13 +514,7 @@ export class Tenant extends EventEmitter {
   }
 }
 
-/** Thrown by Sandbox.spawn when the program cannot be read or loaded, or a mount is bad. */
-export class SpawnError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SpawnError';
-  }
-}
+export { SpawnError } from './spawn-error.js';
 
 const mergeOptions = (d: TenantSpawnOptions | undefined, o: TenantSpawnOptions): TenantSpawnOptions =>
   (d === undefined ? o : { ...d, ...o, limits: { ...d.limits, ...o.limits } });
@@ -467,6 +525,10 @@ export class Sandbox {
   private readonly defaults: TenantSpawnOptions | undefined;
   private readonly programs = new Map<string, Uint8Array>();
   private readonly live = new Set<TenantHandle>();
+  private readonly maxResident: number;
+  /** Tenants of this thread that hold a slot (loaded), and those waiting for one. */
+  private resident = 0;
+  private readonly waiting: Tenant[] = [];
   /** Worker threads (workers > 1), or null: tenants run on this thread. */
   private readonly pool: WorkerPool | null = null;
   private closed = false;
@@ -477,6 +539,7 @@ export class Sandbox {
     // Budgets are int32 inside the engine: a quantum above 2^30 would wrap; 2^30 is unbounded enough.
     this.quantum = Math.max(1, Math.min(options.quantum ?? 200_000, 2 ** 30));
     this.defaults = options.defaults;
+    this.maxResident = Math.max(1, options.maxResident ?? 1024);
     if (workers > 1) this.pool = new WorkerPool(workers, this.quantum);
   }
 
@@ -517,7 +580,32 @@ export class Sandbox {
 
   /** @internal A tenant on this thread from loaded bytes named `name` (worker-entry.ts uses it too). */
   spawnLoaded(bytes: Uint8Array, name: string, o: TenantSpawnOptions): Tenant {
-    return new Tenant((t) => prepare(t, bytes, name, o), o, this.quantum);
+    if (o.share !== undefined && !(o.share > 0 && Number.isFinite(o.share))) throw new SpawnError(`share must be a positive number (got ${o.share})`);
+    const queued = this.resident >= this.maxResident;
+    // A queued tenant loads later: what can fail a load is checked now, so spawn still throws.
+    if (queued) checkSpawn(bytes, name, o);
+    const t = new Tenant((x) => prepare(x, bytes, name, o), o, this.quantum, queued);
+    if (queued) {
+      t.queuedStart = true;
+      this.waiting.push(t);
+    } else {
+      this.holdSlot(t);
+    }
+    return t;
+  }
+
+  /** `t` holds a resident slot until it ends; then the first queued tenant gets it. */
+  private holdSlot(t: Tenant): void {
+    this.resident++;
+    void t.exited.then(() => {
+      this.resident--;
+      while (this.resident < this.maxResident && this.waiting.length > 0) {
+        const next = this.waiting.shift() as Tenant;
+        if (next.state !== 'queued') continue; // killed while it waited
+        this.holdSlot(next);
+        next.start();
+      }
+    });
   }
 
   /** Kills every live tenant. */

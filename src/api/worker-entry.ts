@@ -119,6 +119,10 @@ function spawn(m: Extract<ToWorker, { t: 'spawn' }>): void {
     stream.on('end', () => { s.ended = true; emit({ t: 'end', tid, fd }); forget(tid, entry); });
     return s;
   };
+  // Held until the main side says go (WorkerTenant.launch): a suspend() the embedder calls right
+  // after spawn must hold the tenant before its first slice, and this thread may get the spawn
+  // message before the main thread has even returned from spawn.
+  tenant.suspend();
   const entry: Entry = { tenant, stdin, out: [output(1, tenant.stdout), output(2, tenant.stderr)], exited: false };
   tenants.set(tid, entry);
   if (debug === true) tenant.on('syscall', (event) => emit({ t: 'syscall', tid, event }));

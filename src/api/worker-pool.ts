@@ -21,10 +21,9 @@
 
 import type { Readable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
-import { layoutFor, planImage } from '../loader/index.js';
-import { windowFor } from '../loader/layout.js';
-import { buildVfs } from '../linux/vfs/index.js';
-import { SpawnError, type SyscallEvent, type TenantSpawnOptions } from './sandbox.js';
+import type { SyscallEvent, TenantSpawnOptions } from './sandbox.js';
+import { SpawnError } from './spawn-error.js';
+import { checkSpawn } from './spawn-check.js';
 import { startWorker } from './worker-start.js';
 import { WorkerTenant } from './worker-tenant.js';
 import { answerPolicy, POLICY_SLOT_BYTES, type FromWorker, type ToWorker, type WireSpawnOptions } from './worker-protocol.js';
@@ -88,6 +87,7 @@ export class WorkerPool {
     const debug = typeof o.debug === 'function' ? o.debug as (e: SyscallEvent) => void : null;
     const tenant = new WorkerTenant(tid, (m, transfer) => this.post(slot, m, transfer), o.policy, debug);
     slot.tenants.set(tid, tenant);
+    queueMicrotask(() => tenant.launch());
     if (slot.live++ === 0) slot.worker.ref();
     void tenant.exited.then(() => {
       if (--slot.live === 0) slot.worker.unref();
@@ -128,26 +128,7 @@ export class WorkerPool {
 
   /** The checks that can fail a spawn, done here so that spawn throws as on one thread. */
   private check(program: Program, name: string, o: TenantSpawnOptions): void {
-    // The arena window as prepare() in sandbox.ts chooses it, for the layout the image must fit.
-    const window = o.addressSpace ?? windowFor(o.limits?.memory);
-    let verdict = program.checked.get(window);
-    if (verdict === undefined) {
-      try {
-        planImage(program.bytes, name, layoutFor(window));
-        verdict = null;
-      } catch (e) {
-        verdict = (e as Error).message;
-      }
-      program.checked.set(window, verdict);
-    }
-    if (verdict !== null) throw new SpawnError(verdict);
-    if (o.mounts !== undefined && o.mounts.length > 0) {
-      try {
-        buildVfs({ cwd: null, mounts: o.mounts, tty: null });
-      } catch (e) {
-        throw new SpawnError((e as Error).message, { cause: e });
-      }
-    }
+    checkSpawn(program.bytes, name, o, program.checked);
   }
 
   private place(): Slot {

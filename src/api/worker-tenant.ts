@@ -89,6 +89,14 @@ export class WorkerTenant extends EventEmitter implements TenantHandle {
     this.send({ t: 'kill', tid: this.tid });
   }
 
+  /**
+   * @internal The worker holds a new tenant until this: called by the pool after the turn that
+   * spawned it, so a suspend() in that turn keeps it held (the worker may start before it).
+   */
+  launch(): void {
+    if (this.status === 'running') this.send({ t: 'resume', tid: this.tid });
+  }
+
   suspend(): void {
     if (this.status !== 'running') return;
     this.status = 'suspended';
