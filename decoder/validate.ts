@@ -82,9 +82,12 @@ export function validate(insn: Instruction, bytes: Uint8Array, offset: number, f
     case 'undefined':
       return { ok: false, signal: 'SIGILL', reason: 'undefined', message: `SIGILL ${named()}: undefined instruction` };
     case 'int':
-      // INT 0x80 is the i386 Linux system call gate (DPL 3); every other vector has DPL 0 and
-      // faults with #GP (SDM Vol. 3A, 6.12.1.1), which Linux reports as SIGSEGV.
+      // INT 0x80 is the i386 Linux system call gate (DPL 3). Linux also makes the #BP (3) and #OF
+      // (4) gates DPL 3, so INT 3 and INT 4 in their two-byte form trap as INT3 and INTO do
+      // (SIGTRAP, SIGSEGV; EIP after the instruction). Every other vector has DPL 0 and faults
+      // with #GP (SDM Vol. 3A, 6.12.1.1), which Linux reports as SIGSEGV at the instruction.
       if (insn.imm === 0x80) return ALLOWED.syscall;
+      if (insn.imm === 3 || insn.imm === 4) return ALLOWED.trap;
       return { ok: false, signal: 'SIGSEGV', reason: 'int', message: `SIGSEGV ${named()}: interrupt 0x${insn.imm.toString(16)} is not a system call gate` };
     case 'ok':
       break;

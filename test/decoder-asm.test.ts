@@ -220,7 +220,7 @@ const REJECTED: Rejection[] = [
   r('hlt', 'SIGSEGV', 'privileged'), r('cli', 'SIGSEGV', 'privileged'), r('in al, dx', 'SIGSEGV', 'privileged'),
   r('out 0x80, al', 'SIGSEGV', 'privileged'), r('mov cr0, eax', 'SIGSEGV', 'privileged'),
   r('lgdt [eax]', 'SIGSEGV', 'privileged'), r('wrmsr', 'SIGSEGV', 'privileged'),
-  r('int 0x21', 'SIGSEGV', 'int'), r('int 3 (CD 03, not INT3)', 'SIGSEGV', 'int', 'cd 03'),
+  r('int 0x21', 'SIGSEGV', 'int'), r('int 5 (CD 05)', 'SIGSEGV', 'int', 'cd 05'), r('int 1 (CD 01, not ICEBP)', 'SIGSEGV', 'int', 'cd 01'),
   // Keystone spells the far jump with a 66 prefix (ptr16:16); the plain ptr16:32 form is given as hex.
   r('ljmp 0x23:0x1000', 'SIGSEGV', 'far'), r('ljmp 0x23:0x1000 (EA ptr16:32)', 'SIGSEGV', 'far', 'ea 00 10 00 00 23 00'),
   r('iretd', 'SIGSEGV', 'far'), r('retf', 'SIGSEGV', 'far'),
@@ -230,6 +230,14 @@ const REJECTED: Rejection[] = [
   r('addps xmm0, xmm1', 'SIGILL', 'unsupported'), r('movdqa xmm0, xmm1', 'SIGILL', 'unsupported'),
   r('emms', 'SIGILL', 'unsupported'),
 ];
+
+test('INT 3 and INT 4 in the two-byte form pass: Linux makes the #BP and #OF gates DPL 3', () => {
+  for (const hex of ['cd 03', 'cd 04']) {
+    const bytes = bytesOf(hex);
+    const insn = decode(padded(bytes), 0, ADDR);
+    expect(validate(insn, bytes, 0)).toEqual({ ok: true, flow: 'trap' });
+  }
+});
 
 describe('validating assembly', () => {
   test.each(REJECTED.map((c) => [c.asm, c]))('%s is rejected', (_name, c) => {

@@ -71,6 +71,15 @@ describe('faults', () => {
     expect(m.eip).toBe(CODE + 13);
   });
 
+  test('INT 3 and INT 4 (CD 03, CD 04) trap after the instruction as on Linux; INT 5 faults at it', () => {
+    const three = guest(new Uint8Array([0xcd, 0x03, 0x90, 0xcd, 0x80]));
+    expect(three.run(100)).toMatchObject({ kind: 'fault', signal: SIGTRAP, code: 0x80, eip: CODE + 2 });
+    const four = guest(new Uint8Array([0xcd, 0x04, 0x90, 0xcd, 0x80]));
+    expect(four.run(100)).toMatchObject({ kind: 'fault', signal: SIGSEGV, code: 0x80, eip: CODE + 2 });
+    const five = guest(new Uint8Array([0xcd, 0x05, 0x90, 0xcd, 0x80]));
+    expect(five.run(100)).toMatchObject({ kind: 'fault', signal: SIGSEGV, eip: CODE });
+  });
+
   test('a fault in one machine does not disturb another', () => {
     const a = guest('mov eax, dword ptr [0]; int 0x80');
     const b = guest('mov eax, 42; int 0x80');

@@ -65,9 +65,13 @@ define('jecxz', (e, insn) => {
   e.branch(e.cmp('eq', e.reg(1, size), e.imm(0)), insn.target, e.nextEip);
 });
 
-// INT 0x80 is the only gate the validator lets through; other vectors never reach here.
+// The validator lets through the gates Linux opens to user mode: 0x80 (system calls), 3 (#BP:
+// SIGTRAP as INT3) and 4 (#OF: SIGSEGV as a taken INTO), both with EIP after the instruction
+// and si_code SI_KERNEL; other vectors never reach here.
 define('int', (e, insn) => {
   if (insn.imm === 0x80) e.syscall();
+  else if (insn.imm === 3) e.trap('SIGTRAP', 0x80, true);
+  else if (insn.imm === 4) e.trap('SIGSEGV', 0x80, true);
   else e.trap('SIGSEGV', 0, false);
 });
 // INT3 and INT1 report EIP after the instruction. INT3 arrives as SI_KERNEL (0x80); INT1 (ICEBP)
