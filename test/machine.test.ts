@@ -23,6 +23,15 @@ describe('faults', () => {
     expect(m.run(100)).toMatchObject({ kind: 'fault', signal: SIGSEGV, address: 0x300000, eip: CODE, code: 1 });
   });
 
+  test('a read of a PROT_NONE page is SEGV_ACCERR (mapped, no access); of an unmapped one SEGV_MAPERR', () => {
+    const m = guest(`mov eax, dword ptr [${DATA}]; int 0x80`);
+    m.memory.protect(DATA, 0x1000, Perm.Mapped);
+    expect(m.run(100)).toMatchObject({ kind: 'fault', signal: SIGSEGV, address: DATA, code: 2 });
+    const n = guest(`mov eax, dword ptr [${DATA}]; int 0x80`);
+    n.memory.unmap(DATA, 0x1000);
+    expect(n.run(100)).toMatchObject({ kind: 'fault', signal: SIGSEGV, address: DATA, code: 1 });
+  });
+
   test('a write to a read-only page is SIGSEGV (SEGV_ACCERR) and leaves memory and registers alone', () => {
     const m = guest(`mov ecx, 7; mov dword ptr [${CODE}], ecx; int 0x80`);
     const before = m.memory.u8.slice(CODE, CODE + 4);

@@ -34,7 +34,7 @@ const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
 /** Arena permissions for PROT bits: on x86 every accessible page is readable. */
 export function permForProt(prot: number): Perm {
-  if ((prot & 7) === 0) return Perm.None;
+  if ((prot & 7) === 0) return Perm.Mapped; // PROT_NONE: mapped, nothing allowed
   return Perm.Read | (prot & PROT_WRITE ? Perm.Write : 0) | (prot & PROT_EXEC ? Perm.Exec : 0);
 }
 

@@ -10,9 +10,15 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
 export const PAGE_MASK = PAGE_SIZE - 1;
 export const MAX_ARENA = 0x8000_0000;
 
-/** Page permission bits. CODE marks pages that hold translated code (writes must invalidate). */
-export const enum Perm { None = 0, Read = 1, Write = 2, Exec = 4, Code = 8, Used = 16 }
+/**
+ * Page permission bits. Code marks pages that hold translated code (writes must invalidate);
+ * Used, pages ever mapped; Mapped, a page mapped now with no access at all (PROT_NONE): it grants
+ * nothing, but a fault there is SEGV_ACCERR, as on Linux, not SEGV_MAPERR.
+ */
+export const enum Perm { None = 0, Read = 1, Write = 2, Exec = 4, Code = 8, Used = 16, Mapped = 32 }
 const ACCESS = Perm.Read | Perm.Write | Perm.Exec;
+/** Bits protect() sets from its argument. */
+const SETTABLE = ACCESS | Perm.Mapped;
 
 /** A guest memory fault: the engine turns it into SIGSEGV with the faulting address. */
 export class GuestFault extends Error {
@@ -151,7 +157,7 @@ export class Arena {
       g.floor = Math.min(g.bottom, (last + 1) * PAGE_SIZE);
     }
     if (perm !== Perm.None) for (let p = first; p <= last; p++) this.markUsed(p);
-    for (let p = first; p <= last; p++) this.perms[p] = (this.perms[p] & (Perm.Code | Perm.Used)) | (perm & ACCESS);
+    for (let p = first; p <= last; p++) this.perms[p] = (this.perms[p] & (Perm.Code | Perm.Used)) | (perm & SETTABLE);
   }
 
   /**
@@ -212,7 +218,7 @@ export class Arena {
     for (let i = 0; i < length; i++) {
       const a = (address + i) >>> 0;
       const p = a < this.size ? this.perms[a >>> PAGE_SHIFT] : 0;
-      if ((p & perm) !== perm) throw new GuestFault(a, access, (p & ACCESS) !== 0);
+      if ((p & perm) !== perm) throw new GuestFault(a, access, (p & SETTABLE) !== 0);
     }
     throw new GuestFault(address >>> 0, access, false);
   }
