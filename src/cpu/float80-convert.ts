@@ -9,9 +9,10 @@
 
 import {
   DE, type F80, FpEnv, IE, Kind, OE, PE, RC_DOWN, RC_NEAREST, RC_UP, UE, bitLength, infinity, isNeg, kind,
-  overflowResult, pack80, roundExact, scaleOf, screen, sigOf, zero,
+  overflowResult, pack80, roundExact, scaleOf, screen, setOperands, sigOf, zero,
 } from './float80.js';
-import { fastFromF32, fastFromF64, fastToF32, fastToF64 } from './float80-fast.js';
+import { FAST_UP, OPND, RES } from './float80-fast.js';
+import { MEMOP, loadF32, loadF64, storeF32, storeF64 } from './float80-fastconv.js';
 
 // ---- Integers --------------------------------------------------------------------------------
 
@@ -135,15 +136,31 @@ function widen(f: BinaryFormat, neg: boolean, exp: number, frac: bigint, env: Fp
   return pack80(neg, frac | (1n << BigInt(f.frac)), exp - f.bias - f.frac);
 }
 
+/** The value a fast load left in OPND's B slot (exact: no flags). */
+function loaded(): F80 {
+  return { se: OPND[3] & 0xffff, hi: OPND[4], lo: OPND[5] };
+}
+
 /** An m32fp operand: `load` for FLD (SNaNs quieted), false for arithmetic sources. */
 export function fromF32(bits: number, env: FpEnv, load = true): F80 {
-  return fastFromF32(bits) ?? widen(SINGLE, (bits >>> 31) !== 0, (bits >>> 23) & 0xff, BigInt(bits & 0x7fffff), env, load);
+  MEMOP[0] = bits;
+  return loadF32() ? loaded() : fromF32Exact(bits, env, load);
+}
+
+/** The general path of fromF32. */
+export function fromF32Exact(bits: number, env: FpEnv, load = true): F80 {
+  return widen(SINGLE, (bits >>> 31) !== 0, (bits >>> 23) & 0xff, BigInt(bits & 0x7fffff), env, load);
 }
 
 /** An m64fp operand given as its low and high 32-bit halves. */
 export function fromF64(lo: number, hi: number, env: FpEnv, load = true): F80 {
-  const fast = fastFromF64(lo, hi);
-  if (fast !== null) return fast;
+  MEMOP[0] = lo;
+  MEMOP[1] = hi;
+  return loadF64() ? loaded() : fromF64Exact(lo, hi, env, load);
+}
+
+/** The general path of fromF64. */
+export function fromF64Exact(lo: number, hi: number, env: FpEnv, load = true): F80 {
   const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo >>> 0);
   return widen(DOUBLE, (hi >>> 31) !== 0, (hi >>> 20) & 0x7ff, frac, env, load);
 }
@@ -207,9 +224,20 @@ function narrow(f: BinaryFormat, a: F80, env: FpEnv): bigint | null {
   return signBit | (BigInt(e + f.bias) << expShift) | fracBits;
 }
 
+/** Records the PE flag and rounding direction of a fast store (RES[3]) in env. */
+function storeFlags(env: FpEnv): void {
+  if (RES[3] !== 0) {
+    env.flags |= PE;
+    env.roundedUp = (RES[3] & FAST_UP) !== 0;
+  }
+}
+
 /** FST m32fp: the single-precision bit pattern, or null (nothing stored). */
 export function toF32(a: F80, env: FpEnv): number | null {
-  return (env.rc === RC_NEAREST ? fastToF32(a, env) : null) ?? toF32Exact(a, env);
+  setOperands(a, a);
+  if (!storeF32(env.rc << 10)) return toF32Exact(a, env);
+  storeFlags(env);
+  return RES[2];
 }
 
 /** The general path of toF32. */
@@ -220,7 +248,10 @@ export function toF32Exact(a: F80, env: FpEnv): number | null {
 
 /** FST m64fp: the double-precision bit pattern as [low, high] 32-bit halves, or null. */
 export function toF64(a: F80, env: FpEnv): [number, number] | null {
-  return (env.rc === RC_NEAREST ? fastToF64(a, env) : null) ?? toF64Exact(a, env);
+  setOperands(a, a);
+  if (!storeF64(env.rc << 10)) return toF64Exact(a, env);
+  storeFlags(env);
+  return [RES[2], RES[1]];
 }
 
 /** The general path of toF64. */

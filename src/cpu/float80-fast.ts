@@ -1,55 +1,91 @@
-// Fast paths for the most frequent x87 operations in the common case: FADD/FSUB and FMUL with
-// both operands normal, 64-bit precision control, round to nearest and a normal result; loads of
-// normal m32fp/m64fp values; stores to m32fp/m64fp, rounding to nearest, of values that stay
-// normal. They compute the same exact value as the general paths (a 128-bit integer significand,
-// here in 32-bit words held in plain numbers instead of BigInt) and round it by the same rule, so
-// they give the same bits and flags; anything else (other rounding or precision control, zeros, denormals, NaNs,
-// infinities, exponent gaps over 64, results that overflow or are tiny) returns null and takes
-// the exact general path. test/x87-float80.test.ts compares both paths on random operands.
+// The allocation-free fast paths of the x87 arithmetic: add/subtract and multiply of normal (or
+// zero) operands whose rounded result is normal, under every rounding control (RC) and precision
+// control (PC) setting, plus the shared rounding step. Division and square root are in
+// float80-divsqrt.ts, conversions and comparisons in float80-fastconv.ts.
+//
+// Why: the general path of float80.ts computes the exact result as a BigInt and rounds it once.
+// That is the reference, but a BigInt per operation (and an {se, hi, lo} object per result) made
+// guest double code spend most of its time in the soft float. Here the same exact value is
+// computed in 32-bit words held in plain numbers: a 64-bit significand is hi:lo, a 128-bit
+// intermediate w0:w1:w2:w3 (w0 the most significant word). 32x32-bit products are split into
+// their exact low word (Math.imul) and high word (the double product, corrected by the low word
+// and rounded: see mulHigh). The result is rounded by the same rule as roundExact in float80.ts
+// and left in RES; nothing is allocated.
+//
+// Every function returns false, having written no result, for operands or results it does not
+// cover (denormals, infinities, NaNs, unsupported encodings, results that are tiny before
+// rounding or overflow after it); the caller then takes the exact general path, which also owns
+// every exception but PE. test/x87-fast.test.ts compares these paths with the exact ones.
+//
+// Operands are passed in OPND and the rounding step's input in WIN (typed arrays), not as
+// arguments: a number outside the small-integer range passed to or returned from a call V8 did
+// not inline is boxed in a new heap object, and significand words mostly are outside it. `cw`,
+// the x87 control word, is the only number argument (only RC, bits 11-10, and PC, bits 9-8, are
+// read).
 
-import type { F80, FpEnv } from './float80.js';
+/**
+ * The result of the last successful fast operation: [0] sign/exponent word, [1] significand
+ * bits 63-32, [2] bits 31-0 (both as int32: read them with >>> 0), [3] PE (0x20) when inexact,
+ * plus 0x200 when rounding increased the magnitude (the status word's C1 position, SDM Vol. 1,
+ * 8.1.3.1: C1 reports "rounded up" when PE is raised).
+ */
+export const RES = new Int32Array(4);
 
+/**
+ * The operands of a fast operation, written by the caller: A's sign/exponent word, significand
+ * bits 63-32 and 31-0 at [0], [1], [2], B's at [3], [4], [5] (stored modulo 2^32, read unsigned).
+ */
+export const OPND = new Uint32Array(6);
+
+/** The input of roundPack: a significand's top 64 bits (WIN[0] bit 31 set), the next 32, the rest. */
+export const WIN = new Uint32Array(4);
+
+export const FAST_PE = 0x20;
+export const FAST_UP = 0x200;
 const TWO32 = 4294967296;
-/** PE in the status word (float80.ts exports the same value; not imported to keep this file a leaf). */
-const PRECISION = 0x20;
+const INV32 = 1 / 4294967296;
+const RC_DOWN = 1, RC_UP = 2;
 
-/** A normal operand: exponent 1..0x7ffe with the integer bit set. */
-function normal(a: F80): boolean {
-  const e = a.se & 0x7fff;
-  return e !== 0 && e !== 0x7fff && a.hi >= 0x80000000;
+/**
+ * High 32 bits of the 64-bit product x * y (x, y unsigned 32-bit) given its exact low word
+ * `low` (Math.imul(x, y) >>> 0). The double product is within 2^10 of the exact one and
+ * subtracting `low` adds at most 2^10 more, so (x * y - low) / 2^32 is within 2^-21 of the
+ * integer high word: adding 0.5 and truncating gives it exactly.
+ */
+export function mulHigh(x: number, y: number, low: number): number {
+  return ((x * y - low) * INV32 + 0.5) >>> 0;
 }
 
-/** A true zero (either sign). */
-function isZero(a: F80): boolean {
-  return (a.se & 0x7fff) === 0 && a.hi === 0 && a.lo === 0;
+/** A normal operand: exponent 1..0x7ffe and the integer bit J set (SDM Vol. 1, 8.2.2). */
+export function isNormal(se: number, hi: number): boolean {
+  const e = se & 0x7fff;
+  return e !== 0 && e !== 0x7fff && (hi & 0x80000000) !== 0;
+}
+
+export function isZero(se: number, hi: number, lo: number): boolean {
+  return (se & 0x7fff) === 0 && hi === 0 && lo === 0;
+}
+
+/** Stores an exact signed zero as the result. */
+export function zeroResult(sign: number): true {
+  RES[0] = sign;
+  RES[1] = 0;
+  RES[2] = 0;
+  RES[3] = 0;
+  return true;
 }
 
 /**
- * a + b when an operand is zero and the other normal or zero, under round to nearest: exact
- * (no flags), the other operand itself, or a zero whose sign is the common sign, else +0
- * (SDM Vol. 2A, FADD). Null otherwise. The general path would align the zero's scale with the
- * other operand's, a shift of thousands of bits.
+ * roundPack for the control word's usual setting (PC = 64 bits, RC = nearest), kept small enough
+ * for V8 to inline into its callers; anything else goes to roundPack.
  */
-function zeroAdd(a: F80, b: F80, subtract: boolean): F80 | null {
-  const za = isZero(a), zb = isZero(b);
-  if (!za && !zb) return null;
-  const na = (a.se & 0x8000) !== 0, nb = ((b.se & 0x8000) !== 0) !== subtract;
-  if (za && zb) return { se: na && nb ? 0x8000 : 0, hi: 0, lo: 0 };
-  if (za) return normal(b) ? { se: (b.se & 0x7fff) | (nb ? 0x8000 : 0), hi: b.hi, lo: b.lo } : null;
-  return normal(a) ? { se: a.se, hi: a.hi, lo: a.lo } : null;
-}
-
-/**
- * Rounds the 128-bit significand w0:w1:w2:w3 (w0 holding bit 127, which is set) plus `sticky`
- * to 64 bits by round-to-nearest-even and packs it with biased exponent e; null when the result
- * would not be normal.
- */
-function roundPack(neg: boolean, e: number, w0: number, w1: number, w2: number, w3: number, sticky: boolean, env: FpEnv): F80 | null {
-  const half = w2 >= 0x80000000;
-  const rest = (w2 & 0x7fffffff) !== 0 || w3 !== 0 || sticky;
-  let hi = w0, lo = w1;
-  const up = half && (rest || (lo & 1) === 1);
-  if (up) {
+export function round(sign: number, e: number, cw: number): boolean {
+  if ((cw & 0xd00) !== 0x100 || e < 1) return roundPack(sign, e, cw);
+  let hi = WIN[0], lo = WIN[1];
+  const w2 = WIN[2];
+  const inexact = (w2 | WIN[3]) !== 0;
+  // Nearest-even: up when above half, or at half with the last kept bit odd.
+  if (w2 >= 0x80000000 && (w2 !== 0x80000000 || WIN[3] !== 0 || (lo & 1) !== 0)) {
     lo += 1;
     if (lo === TWO32) {
       lo = 0;
@@ -59,206 +95,220 @@ function roundPack(neg: boolean, e: number, w0: number, w1: number, w2: number, 
         e += 1;
       }
     }
-  }
-  if (e < 1 || e > 0x7ffe) return null;
-  if (half || rest) {
-    env.flags |= PRECISION;
-    env.roundedUp = up;
-  }
-  return { se: (neg ? 0x8000 : 0) | e, hi, lo };
-}
-
-/** a * b for normal operands under PC = 64 bits and round to nearest, or null. */
-export function fastMul(a: F80, b: F80, env: FpEnv): F80 | null {
-  if (!normal(a) || !normal(b)) {
-    // Zero times normal (or zero) is an exact zero with the sign of the product.
-    if ((isZero(a) && (normal(b) || isZero(b))) || (isZero(b) && normal(a))) return { se: (a.se ^ b.se) & 0x8000, hi: 0, lo: 0 };
-    return null;
-  }
-  // 16-bit limbs keep every partial sum below 2^35, exact in a double (unrolled: no arrays).
-  const x0 = a.lo & 0xffff, x1 = a.lo >>> 16, x2 = a.hi & 0xffff, x3 = a.hi >>> 16;
-  const y0 = b.lo & 0xffff, y1 = b.lo >>> 16, y2 = b.hi & 0xffff, y3 = b.hi >>> 16;
-  let t = x0 * y0;
-  let c = Math.floor(t / 65536);
-  const p0 = t - c * 65536;
-  t = c + x0 * y1 + x1 * y0;
-  c = Math.floor(t / 65536);
-  const p1 = t - c * 65536;
-  t = c + x0 * y2 + x1 * y1 + x2 * y0;
-  c = Math.floor(t / 65536);
-  const p2 = t - c * 65536;
-  t = c + x0 * y3 + x1 * y2 + x2 * y1 + x3 * y0;
-  c = Math.floor(t / 65536);
-  const p3 = t - c * 65536;
-  t = c + x1 * y3 + x2 * y2 + x3 * y1;
-  c = Math.floor(t / 65536);
-  const p4 = t - c * 65536;
-  t = c + x2 * y3 + x3 * y2;
-  c = Math.floor(t / 65536);
-  const p5 = t - c * 65536;
-  t = c + x3 * y3;
-  c = Math.floor(t / 65536);
-  const p6 = t - c * 65536;
-  let w0 = c * 65536 + p6, w1 = p5 * 65536 + p4, w2 = p3 * 65536 + p2, w3 = p1 * 65536 + p0;
-  let e = (a.se & 0x7fff) + (b.se & 0x7fff) - 16383;
-  if (w0 >= 0x80000000) e += 1;
-  else {
-    // The product of two significands in [2^63, 2^64) is at least 2^126: one shift normalizes it.
-    w0 = ((w0 * 2) % TWO32) + (w1 >= 0x80000000 ? 1 : 0);
-    w1 = ((w1 * 2) % TWO32) + (w2 >= 0x80000000 ? 1 : 0);
-    w2 = ((w2 * 2) % TWO32) + (w3 >= 0x80000000 ? 1 : 0);
-    w3 = (w3 * 2) % TWO32;
-  }
-  return roundPack(((a.se ^ b.se) & 0x8000) !== 0, e, w0, w1, w2, w3, false, env);
-}
-
-/** Word buffers of fastAdd (module level: no allocation per operation; nothing here re-enters). */
-const X = new Uint32Array(4), Y = new Uint32Array(4), W = new Uint32Array(4);
-
-/** Shifts the 4-word value right by n bits (0 <= n <= 64); the low word drops out only past 64. */
-function shiftRight(w: Uint32Array, n: number): void {
-  const words = n >>> 5, bits = n & 31;
-  for (let k = 3; k >= 0; k--) w[k] = k - words >= 0 ? w[k - words] : 0;
-  if (bits === 0) return;
-  for (let k = 3; k >= 0; k--) {
-    const above = k > 0 ? w[k - 1] : 0;
-    w[k] = ((w[k] >>> bits) | (above << (32 - bits))) >>> 0;
-  }
-}
-
-/** a + b (or a - b) for normal operands under PC = 64 bits and round to nearest, or null. */
-export function fastAdd(a: F80, b: F80, env: FpEnv, subtract: boolean): F80 | null {
-  if (!normal(a) || !normal(b)) return zeroAdd(a, b, subtract);
-  let na = (a.se & 0x8000) !== 0, nb = ((b.se & 0x8000) !== 0) !== subtract;
-  let ea = a.se & 0x7fff, eb = b.se & 0x7fff;
-  // Order by magnitude: x is the larger.
-  let big = a, small = b;
-  if (eb > ea || (eb === ea && (b.hi > a.hi || (b.hi === a.hi && b.lo > a.lo)))) {
-    big = b; small = a;
-    const n = na; na = nb; nb = n;
-    const x = ea; ea = eb; eb = x;
-  }
-  const d = ea - eb;
-  if (d > 64) return null;
-  const x = X, y = Y, w = W;
-  x[0] = big.hi; x[1] = big.lo; x[2] = 0; x[3] = 0;
-  y[0] = small.hi; y[1] = small.lo; y[2] = 0; y[3] = 0;
-  w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0;
-  shiftRight(y, d);
-  let e = ea;
-  if (na === nb) {
-    let c = 0;
-    for (let k = 3; k >= 0; k--) {
-      const s = x[k] + y[k] + c;
-      c = s >= TWO32 ? 1 : 0;
-      w[k] = s - c * TWO32;
-    }
-    if (c) {
-      // A carry out: shift right one, the dropped bit joins the sticky bits below the window.
-      const dropped = w[3] & 1;
-      shiftRight(w, 1);
-      w[0] += 0x80000000;
-      e += 1;
-      return roundPack(na, e, w[0], w[1], w[2], w[3], dropped !== 0, env);
-    }
+    if (e > 0x7ffe) return false;
+    RES[3] = FAST_PE | FAST_UP;
   } else {
-    let borrow = 0;
-    for (let k = 3; k >= 0; k--) {
-      let s = x[k] - y[k] - borrow;
-      borrow = s < 0 ? 1 : 0;
-      if (borrow) s += TWO32;
-      w[k] = s;
-    }
-    if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0) return { se: 0, hi: 0, lo: 0 }; // exact cancellation: +0
-    // Normalize: the window holds the exact difference, so left shifts bring in zeros only.
-    let k = 0;
-    while (w[k] === 0) k++;
-    const shift = k * 32 + Math.clz32(w[k]);
-    if (shift > 0) {
-      for (let j = 0; j < 4; j++) {
-        const from = j * 32 + shift;
-        const word = from >>> 5, bit = from & 31;
-        const part = word < 4 ? w[word] : 0;
-        const next = word + 1 < 4 ? w[word + 1] : 0;
-        w[j] = bit === 0 ? part : ((part << bit) | (next >>> (32 - bit))) >>> 0;
-      }
-      e -= shift;
-    }
+    if (e > 0x7ffe) return false;
+    RES[3] = inexact ? FAST_PE : 0;
   }
-  return roundPack(na, e, w[0], w[1], w[2], w[3], false, env);
-}
-
-// ---- Conversions of normal values between the 80-bit format and double/single -------------------
-
-/** FLD m64fp of a normal double (exact): null for zeros, denormals, infinities and NaNs. */
-export function fastFromF64(lo: number, hi: number): F80 | null {
-  const exp = (hi >>> 20) & 0x7ff;
-  if (exp === 0 || exp === 0x7ff) return null;
-  return {
-    se: ((hi >>> 16) & 0x8000) | (exp - 1023 + 16383),
-    hi: (0x80000000 | ((hi & 0xfffff) << 11) | (lo >>> 21)) >>> 0,
-    lo: (lo << 11) >>> 0,
-  };
-}
-
-/** FLD m32fp of a normal single (exact), or null. */
-export function fastFromF32(bits: number): F80 | null {
-  const exp = (bits >>> 23) & 0xff;
-  if (exp === 0 || exp === 0xff) return null;
-  return { se: ((bits >>> 16) & 0x8000) | (exp - 127 + 16383), hi: (0x80000000 | ((bits & 0x7fffff) << 8)) >>> 0, lo: 0 };
+  RES[0] = sign | e;
+  RES[1] = hi;
+  RES[2] = lo;
+  return true;
 }
 
 /**
- * FST m64fp of a normal value whose rounded result is a normal double, rounding to nearest:
- * [low, high] bits, or null. The significand keeps its top 53 bits; bit 10 of the low word is
- * the rounding bit and bits 9-0 the sticky bits.
+ * Rounds a non-zero significand to the PC precision by the RC mode and packs it into RES.
+ * WIN[0]:WIN[1] are its top 64 bits (WIN[0] bit 31 set), WIN[2] the next 32 and WIN[3] is
+ * non-zero when any bit below WIN[2] is. `e` is the biased exponent of WIN[0]'s top bit.
+ * Returns false when the value is tiny before rounding (the x87 detects tininess before
+ * rounding, SDM Vol. 1, 4.9.1.5) or the rounded result overflows: the general path produces those, with their masked or unmasked responses. The rule is
+ * roundExact's (float80.ts): nearest-even, toward -inf, toward +inf, toward zero (SDM Vol. 1,
+ * Table 4-8) at 24, 53 or 64 bits (PC = 1, reserved, acts as 64 as in FpEnv.reset).
  */
-export function fastToF64(a: F80, env: FpEnv): [number, number] | null {
-  if (!normal(a)) return null;
-  let exp = (a.se & 0x7fff) - 16383 + 1023;
-  if (exp < 1 || exp > 2046) return null;
-  let fracHi = (a.hi >>> 11) & 0xfffff;
-  let fracLo = (((a.hi & 0x7ff) << 21) | (a.lo >>> 11)) >>> 0;
-  const half = (a.lo & 0x400) !== 0, rest = (a.lo & 0x3ff) !== 0;
-  const up = half && (rest || (fracLo & 1) === 1);
-  if (up) {
-    fracLo += 1;
-    if (fracLo === TWO32) {
-      fracLo = 0;
-      fracHi += 1;
-      if (fracHi === 0x100000) {
-        fracHi = 0;
-        exp += 1;
-        if (exp > 2046) return null;
-      }
+export function roundPack(sign: number, e: number, cw: number): boolean {
+  if (e < 1) return false;
+  const pc = (cw >>> 8) & 3;
+  let hi = WIN[0], lo = WIN[1];
+  const w2 = WIN[2], rest = WIN[3];
+  let half: number, sticky: number, odd: number;
+  if (pc === 0) {
+    half = hi & 0x80;
+    sticky = (hi & 0x7f) | lo | w2 | rest;
+    odd = hi & 0x100;
+    hi = (hi & 0xffffff00) >>> 0;
+    lo = 0;
+  } else if (pc === 2) {
+    half = lo & 0x400;
+    sticky = (lo & 0x3ff) | w2 | rest;
+    odd = lo & 0x800;
+    lo = (lo & 0xfffff800) >>> 0;
+  } else {
+    half = w2 & 0x80000000;
+    sticky = (w2 & 0x7fffffff) | rest;
+    odd = lo & 1;
+  }
+  const inexact = (half | sticky) !== 0;
+  const rc = (cw >>> 10) & 3;
+  let inc: boolean;
+  if (rc === 0) inc = half !== 0 && (sticky !== 0 || odd !== 0);
+  else if (rc === RC_DOWN) inc = sign !== 0 && inexact;
+  else if (rc === RC_UP) inc = sign === 0 && inexact;
+  else inc = false;
+  if (inc) {
+    // One unit in the last kept place; a carry out of the significand renormalizes.
+    if (pc === 0) hi += 0x100;
+    else lo += pc === 2 ? 0x800 : 1;
+    if (lo >= TWO32) {
+      lo -= TWO32;
+      hi += 1;
+    }
+    if (hi >= TWO32) {
+      hi = 0x80000000;
+      e += 1;
     }
   }
-  if (half || rest) {
-    env.flags |= PRECISION;
-    env.roundedUp = up;
-  }
-  return [fracLo | 0, ((a.se & 0x8000) << 16) | (exp << 20) | fracHi];
+  if (e > 0x7ffe) return false;
+  RES[0] = sign | e;
+  RES[1] = hi;
+  RES[2] = lo;
+  RES[3] = inexact ? (inc ? FAST_PE | FAST_UP : FAST_PE) : 0;
+  return true;
 }
 
-/** FST m32fp of a normal value whose rounded result is a normal single, rounding to nearest, or null. */
-export function fastToF32(a: F80, env: FpEnv): number | null {
-  if (!normal(a)) return null;
-  let exp = (a.se & 0x7fff) - 16383 + 127;
-  if (exp < 1 || exp > 254) return null;
-  let frac = (a.hi >>> 8) & 0x7fffff;
-  const half = (a.hi & 0x80) !== 0, rest = (a.hi & 0x7f) !== 0 || a.lo !== 0;
-  const up = half && (rest || (frac & 1) === 1);
-  if (up) {
-    frac += 1;
-    if (frac === 0x800000) {
-      frac = 0;
-      exp += 1;
-      if (exp > 254) return null;
+/**
+ * A + B (FADD; FSUB passes B with its sign flipped). Covers normal and zero operands: a zero
+ * sum of two zeros has their common sign, else +0 (-0 when rounding down), as does an exact
+ * cancellation (SDM Vol. 2A, FADD); x + 0 is x rounded to the precision control.
+ */
+export function add80(cw: number): boolean {
+  const seA = OPND[0], seB = OPND[3];
+  let hiA = OPND[1], loA = OPND[2], hiB = OPND[4], loB = OPND[5];
+  if (!isNormal(seA, hiA) || !isNormal(seB, hiB)) return addZero(cw);
+  let ea = seA & 0x7fff, eb = seB & 0x7fff;
+  let sign = seA & 0x8000;
+  const subtract = sign !== (seB & 0x8000);
+  // Order by magnitude: A becomes the larger (its sign is the result's, bar exact cancellation).
+  if (eb > ea || (eb === ea && (hiB > hiA || (hiB === hiA && loB > loA)))) {
+    let t = hiA; hiA = hiB; hiB = t;
+    t = loA; loA = loB; loB = t;
+    t = ea; ea = eb; eb = t;
+    sign = seB & 0x8000;
+  }
+  // B's significand shifted right by the exponent gap d into a 128-bit window below A's top
+  // bit: exact for d <= 64; at d = 65 the one bit falling out is ORed into the lowest bit
+  // ("jamming": every rounding position is far above it, so only its being non-zero matters).
+  // For d >= 66 B is below 2^62 in the window; A +/- any such value rounds alike at every
+  // precision (its top 64 bits, round bit and sticky bit do not depend on which), so 1 stands in.
+  const d = ea - eb;
+  let y0 = 0, y1 = 0, y2 = 0, y3 = 0;
+  if (d === 0) {
+    y0 = hiB; y1 = loB;
+  } else if (d < 32) {
+    y0 = hiB >>> d;
+    y1 = ((hiB << (32 - d)) | (loB >>> d)) >>> 0;
+    y2 = (loB << (32 - d)) >>> 0;
+  } else if (d === 32) {
+    y1 = hiB; y2 = loB;
+  } else if (d < 64) {
+    const k = d - 32;
+    y1 = hiB >>> k;
+    y2 = ((hiB << (32 - k)) | (loB >>> k)) >>> 0;
+    y3 = (loB << (32 - k)) >>> 0;
+  } else if (d === 64) {
+    y2 = hiB; y3 = loB;
+  } else if (d === 65) {
+    y2 = hiB >>> 1;
+    y3 = ((hiB << 31) | (loB >>> 1) | (loB & 1)) >>> 0;
+  } else {
+    y3 = 1;
+  }
+  let w0: number, w1: number, w2: number, w3: number, e = ea;
+  if (!subtract) {
+    const t1 = loA + y1;
+    w1 = t1 >>> 0;
+    w0 = hiA + y0 + (t1 >= TWO32 ? 1 : 0);
+    w2 = y2;
+    w3 = y3;
+    if (w0 >= TWO32) {
+      // Carry out: shift right one place; the bit shifted out of w2 joins the sticky bits.
+      w0 -= TWO32;
+      w3 = (w2 & 1) | w3;
+      w2 = (w1 << 31) | (w2 >>> 1);
+      w1 = (w0 << 31) | (w1 >>> 1);
+      w0 = 0x80000000 | (w0 >>> 1);
+      e += 1;
+    }
+  } else {
+    // A - B >= 0 with borrows, word by word from the bottom (A's low two words are zero).
+    let borrow = 0;
+    w3 = 0;
+    if (y3 !== 0) { w3 = TWO32 - y3; borrow = 1; }
+    let t = -y2 - borrow;
+    if (t < 0) { t += TWO32; borrow = 1; } else borrow = 0;
+    w2 = t;
+    t = loA - y1 - borrow;
+    if (t < 0) { t += TWO32; borrow = 1; } else borrow = 0;
+    w1 = t;
+    w0 = hiA - y0 - borrow;
+    if ((w0 | w1 | w2 | w3) === 0) return zeroResult(((cw >>> 10) & 3) === RC_DOWN ? 0x8000 : 0);
+    // Normalize: the window holds the exact difference, so left shifts bring in zeros only.
+    if (w0 === 0) {
+      if (w1 !== 0) { w0 = w1; w1 = w2; w2 = w3; w3 = 0; e -= 32; }
+      else if (w2 !== 0) { w0 = w2; w1 = w3; w2 = 0; w3 = 0; e -= 64; }
+      else { w0 = w3; w1 = 0; w2 = 0; w3 = 0; e -= 96; }
+    }
+    const s = Math.clz32(w0);
+    if (s !== 0) {
+      w0 = (w0 << s) | (w1 >>> (32 - s));
+      w1 = (w1 << s) | (w2 >>> (32 - s));
+      w2 = (w2 << s) | (w3 >>> (32 - s));
+      w3 = w3 << s;
+      e -= s;
     }
   }
-  if (half || rest) {
-    env.flags |= PRECISION;
-    env.roundedUp = up;
+  WIN[0] = w0; WIN[1] = w1; WIN[2] = w2; WIN[3] = w3;
+  return round(sign, e, cw);
+}
+
+/** add80 when an operand is not normal: zeros are covered, the rest is the general path's. */
+function addZero(cw: number): boolean {
+  const seA = OPND[0], hiA = OPND[1], loA = OPND[2], seB = OPND[3], hiB = OPND[4], loB = OPND[5];
+  const za = isZero(seA, hiA, loA), zb = isZero(seB, hiB, loB);
+  if (za && zb) {
+    const sa = seA & 0x8000;
+    return zeroResult(sa === (seB & 0x8000) ? sa : ((cw >>> 10) & 3) === RC_DOWN ? 0x8000 : 0);
   }
-  return ((a.se & 0x8000) << 16) | (exp << 23) | frac;
+  if (za && isNormal(seB, hiB)) {
+    WIN[0] = hiB; WIN[1] = loB; WIN[2] = 0; WIN[3] = 0;
+    return roundPack(seB & 0x8000, seB & 0x7fff, cw);
+  }
+  if (zb && isNormal(seA, hiA)) {
+    WIN[0] = hiA; WIN[1] = loA; WIN[2] = 0; WIN[3] = 0;
+    return roundPack(seA & 0x8000, seA & 0x7fff, cw);
+  }
+  return false;
+}
+
+/** A * B (FMUL) for normal operands; zero times a normal or zero operand is an exact signed zero. */
+export function mul80(cw: number): boolean {
+  const seA = OPND[0], hiA = OPND[1], loA = OPND[2], seB = OPND[3], hiB = OPND[4], loB = OPND[5];
+  const sign = (seA ^ seB) & 0x8000;
+  if (!isNormal(seA, hiA) || !isNormal(seB, hiB)) {
+    const za = isZero(seA, hiA, loA), zb = isZero(seB, hiB, loB);
+    if ((za && (zb || isNormal(seB, hiB))) || (zb && isNormal(seA, hiA))) return zeroResult(sign);
+    return false;
+  }
+  // (hiA:loA) * (hiB:loB) from four exact 32x32-bit products, summed by columns with carries.
+  const ll = Math.imul(loA, loB) >>> 0, llh = mulHigh(loA, loB, ll);
+  const hl = Math.imul(hiA, loB) >>> 0, hlh = mulHigh(hiA, loB, hl);
+  const lh = Math.imul(loA, hiB) >>> 0, lhh = mulHigh(loA, hiB, lh);
+  const hh = Math.imul(hiA, hiB) >>> 0, hhh = mulHigh(hiA, hiB, hh);
+  let t = llh + hl + lh;
+  let w2 = t >>> 0;
+  t = hh + hlh + lhh + (t - w2) * INV32;
+  let w1 = t >>> 0;
+  let w0 = hhh + (t - w1) * INV32;
+  let w3 = ll;
+  let e = (seA & 0x7fff) + (seB & 0x7fff) - 16382;
+  // Two significands in [2^63, 2^64) multiply to [2^126, 2^128): at most one shift normalizes.
+  if (w0 < 0x80000000) {
+    w0 = (w0 << 1) | (w1 >>> 31);
+    w1 = (w1 << 1) | (w2 >>> 31);
+    w2 = (w2 << 1) | (w3 >>> 31);
+    w3 = w3 << 1;
+    e -= 1;
+  }
+  WIN[0] = w0; WIN[1] = w1; WIN[2] = w2; WIN[3] = w3;
+  return round(sign, e, cw);
 }

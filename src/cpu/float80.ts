@@ -3,16 +3,20 @@
 // rounding modes of the RC field and the 24/53/64-bit significands of the PC field, SDM Vol. 1,
 // 4.8.4 and 8.1.5.2), NaN propagation (Table 4-7), and the basic arithmetic: add, subtract,
 // multiply, divide, square root. Rounding to integers, scaling, remainders and conversions are in
-// the float80-*.ts files beside it; float80-fast.ts has the common-case add and multiply. Every
-// operation computes the exact mathematical result (BigInt significands) and rounds it once, so
-// results are the correctly rounded ones the SDM specifies.
+// the float80-*.ts files beside it. Every operation here computes the exact mathematical result
+// (BigInt significands) and rounds it once, so results are the correctly rounded ones the SDM
+// specifies; these exact paths are the reference. add, mul, div and sqrt first try the
+// allocation-free fast paths (float80-fast.ts, float80-divsqrt.ts: normal operands, normal
+// results, the same rounding rule in 32-bit words), which leave everything else to the exact
+// paths (the *Exact functions).
 //
 // Values are {se, hi, lo}: the sign/exponent word and the 64-bit significand (explicit integer
 // bit J at bit 63) as two unsigned 32-bit halves, the layout of a register and of an m80 operand.
 // Exceptions are accumulated in an FpEnv as the status-word bits IE DE ZE OE UE PE; the caller
 // (the x87 helpers) turns them into status-word updates, C1 and masked or unmasked responses.
 
-import { fastAdd, fastMul } from './float80-fast.js';
+import { FAST_UP, OPND, RES, add80, mul80 } from './float80-fast.js';
+import { div80, sqrt80 } from './float80-divsqrt.js';
 
 export const IE = 0x01, DE = 0x02, ZE = 0x04, OE = 0x08, UE = 0x10, PE = 0x20;
 
@@ -249,6 +253,27 @@ export function round80(neg: boolean, s: bigint, q: number, sticky: boolean, env
 
 // ---- Arithmetic ----------------------------------------------------------------------------
 
+/** The RC and PC fields of a control word equivalent to env's rounding context (for the fast paths). */
+export function controlOf(env: FpEnv): number {
+  return (env.rc << 10) | ((env.prec === 24 ? 0 : env.prec === 53 ? 2 : 3) << 8);
+}
+
+/** Puts a and b (sign of b flipped by `flip`) into the fast paths' operand slots. */
+export function setOperands(a: F80, b: F80, flip = 0): void {
+  OPND[0] = a.se; OPND[1] = a.hi; OPND[2] = a.lo;
+  OPND[3] = b.se ^ flip; OPND[4] = b.hi; OPND[5] = b.lo;
+}
+
+/** The value a fast path left in RES, its PE and rounding direction recorded in env. */
+export function takeResult(env: FpEnv): F80 {
+  const flags = RES[3];
+  if (flags !== 0) {
+    env.flags |= PE;
+    env.roundedUp = (flags & FAST_UP) !== 0;
+  }
+  return { se: RES[0] & 0xffff, hi: RES[1] >>> 0, lo: RES[2] >>> 0 };
+}
+
 /** Common operand screening for two-operand arithmetic: unsupported encodings, NaNs, denormals. */
 export function screen(a: F80, b: F80, env: FpEnv): F80 | null {
   const ka = kind(a), kb = kind(b);
@@ -268,7 +293,8 @@ function invalid(env: FpEnv): F80 {
 
 /** a + b, or a - b (FADD/FSUB, SDM Vol. 2A; special cases in Tables 3-18 and 3-40). */
 export function add(a: F80, b: F80, env: FpEnv, subtract = false): F80 {
-  return (env.prec === 64 && env.rc === RC_NEAREST ? fastAdd(a, b, env, subtract) : null) ?? addExact(a, b, env, subtract);
+  setOperands(a, b, subtract ? 0x8000 : 0);
+  return add80(controlOf(env)) ? takeResult(env) : addExact(a, b, env, subtract);
 }
 
 /** The general path of add (every operand class, rounding and precision control). */
@@ -301,7 +327,8 @@ export function addExact(a: F80, b: F80, env: FpEnv, subtract = false): F80 {
 
 /** a * b (FMUL, SDM Vol. 2A Table 3-26). */
 export function mul(a: F80, b: F80, env: FpEnv): F80 {
-  return (env.prec === 64 && env.rc === RC_NEAREST ? fastMul(a, b, env) : null) ?? mulExact(a, b, env);
+  setOperands(a, b);
+  return mul80(controlOf(env)) ? takeResult(env) : mulExact(a, b, env);
 }
 
 /** The general path of mul. */
@@ -320,6 +347,12 @@ export function mulExact(a: F80, b: F80, env: FpEnv): F80 {
 
 /** a / b (FDIV, SDM Vol. 2A Table 3-22): 0/0 and inf/inf are invalid, x/0 raises ZE. */
 export function div(a: F80, b: F80, env: FpEnv): F80 {
+  setOperands(a, b);
+  return div80(controlOf(env), 0) ? takeResult(env) : divExact(a, b, env);
+}
+
+/** The general path of div. */
+export function divExact(a: F80, b: F80, env: FpEnv): F80 {
   const special = screen(a, b, env);
   if (special) return special;
   const ka = kind(a), kb = kind(b);
@@ -352,6 +385,12 @@ export function isqrt(n: bigint): bigint {
 
 /** sqrt(a) (FSQRT, SDM Vol. 2A Table 3-44): negative non-zero operands are invalid; sqrt(-0) = -0. */
 export function sqrt(a: F80, env: FpEnv): F80 {
+  setOperands(a, a);
+  return sqrt80(controlOf(env)) ? takeResult(env) : sqrtExact(a, env);
+}
+
+/** The general path of sqrt. */
+export function sqrtExact(a: F80, env: FpEnv): F80 {
   const special = screen(a, a, env);
   if (special) return special;
   const k = kind(a);
