@@ -4,8 +4,8 @@
 // Personalities (Linux, or an embedder's own) sit on top and resume it.
 
 import { DEFAULT_FEATURES, type CpuFeatures } from '../../decoder/validate.js';
-import { isBlock, MAX_BLOCK_INSTRUCTIONS, translateBlock, translateRegion, type Block, type BlockFault } from '../../translator/block.js';
-import { EXIT_INDIRECT, EXIT_STOP, EXIT_SYSCALL, EXIT_TRAP } from '../../translator/js/emitter-js.js';
+import { isBlock, MAX_BLOCK_INSTRUCTIONS, regionEntry, Tier, translateBlock, translateRegion, type Block, type BlockFault } from '../../translator/block.js';
+import { EXIT_INDIRECT, EXIT_SLOW, EXIT_STOP, EXIT_SYSCALL, EXIT_TRAP } from '../../translator/js/assemble.js';
 import type { HelperState } from '../../translator/js/helpers.js';
 import { Cpuid } from '../cpu/cpuid.js';
 import { GuestTrap, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL } from '../cpu/faults.js';
@@ -13,6 +13,7 @@ import { CpuState } from '../cpu/state.js';
 import { segmentLoadBase } from '../cpu/segments.js';
 import { Arena, GuestFault, PAGE_SHIFT, Perm } from '../memory/arena.js';
 import { defaultArenaPool, type ArenaPool } from '../memory/arena-pool.js';
+import { HotCode } from './hot-code.js';
 import { defaultCodeCache, type SharedCodeCache } from './code-cache.js';
 
 export type RunResult =
@@ -39,13 +40,17 @@ export interface MachineOptions {
   clock?: 'instructions' | 'host';
   /** Longest block in instructions (1 = single-step, for differential tests and tracing). */
   maxBlockInstructions?: number;
-  /** Compile hot blocks with their neighbours into one function (experimental; default off). */
+  /**
+   * Regions (default on): a hot block is recompiled with the hot blocks of the loops around it
+   * into one function, its loops as JavaScript loops (translator/js/assemble.ts).
+   */
   regions?: boolean;
   /** Superblocks: translation goes on through direct JMP/CALL instead of ending the block (default on). */
   followJumps?: boolean;
   /**
-   * Second tier: a block entered HOT_BLOCK_ENTRIES times is retranslated as a superblock that
-   * also follows the fall-through of conditional branches (side exits). Default on.
+   * Second tier: a block entered HOT_BLOCK_ENTRIES times (REGION_ENTRIES with regions on, when it
+   * is in no region) is retranslated as a superblock that also follows the fall-through of
+   * conditional branches (side exits). Default on.
    */
   hotSuperblocks?: boolean;
   /**
@@ -82,8 +87,16 @@ export interface MachineStats {
 }
 
 const FAST_SIZE = 4096;
-/** Dispatcher entries after which a block is recompiled as a region. */
+/** Dispatcher entries after which a block is recompiled as a superblock (with regions off). */
 export const HOT_BLOCK_ENTRIES = 64;
+/**
+ * With regions on, a basic block entered REGION_ENTRIES times is recompiled with the hot blocks
+ * of the loops around it as a region (or, when it is in no hot loop, as a superblock).
+ */
+export const REGION_ENTRIES = 1024;
+/** Entries during which a translation runs on a short budget, and that budget (see runYoung). */
+const YOUNG = 64;
+const YOUNG_BUDGET = 2000;
 
 /** Does `b` cover any byte of [address, end)? */
 function overlaps(b: Block, address: number, end: number): boolean {
@@ -165,7 +178,7 @@ export class Machine {
     this.cpu = new GuestCpu(this.features);
     this.clock = options.clock ?? 'instructions';
     this.maxBlock = options.maxBlockInstructions ?? MAX_BLOCK_INSTRUCTIONS;
-    this.regions = (options.regions ?? false) && this.maxBlock > 1;
+    this.regions = (options.regions ?? true) && this.maxBlock > 1;
     this.followJumps = (options.followJumps ?? true) && this.maxBlock > 1;
     this.hotSuperblocks = (options.hotSuperblocks ?? true) && this.maxBlock > 1;
     this.sharedKey = `${featureKey(this.features)}/${this.maxBlock}/${this.followJumps}`;
@@ -266,28 +279,84 @@ export class Machine {
     }
   }
 
-  /** A block just got hot: retranslate it as a superblock, or with the blocks around it as a region. */
+  /**
+   * A basic block just got hot. With regions on, at REGION_ENTRIES entries it is recompiled with
+   * the hot blocks of the loops around it as a region, or, when it is in no loop, as a
+   * superblock; with regions off, at HOT_BLOCK_ENTRIES, as a superblock. Later tiers stay.
+   */
   private promote(block: Block): Block {
-    if (block.superblock === true) return block;
-    let region: Block | null;
-    if (this.regions) {
-      region = translateRegion(this.memory, block.eip, this.features, this.maxBlock);
-      if (region !== null) this.stats.regionsCompiled++;
-    } else {
-      const made = translateBlock(this.memory, block.eip, this.features, this.maxBlock, this.followJumps, true);
-      region = isBlock(made) ? made : null;
-      if (region !== null) this.stats.superblocksCompiled++;
+    if (block.tier !== Tier.Block) return block;
+    let made: Block | null = null;
+    const hits = block.hits;
+    if (this.regions && hits === REGION_ENTRIES) {
+      const members = this.hotCode.regionMembers(block);
+      made = translateRegion(this.memory, members, this.features, this.maxBlock, this.followJumps);
+      if (made !== null) this.stats.regionsCompiled++;
     }
-    if (region === null) return block;
-    this.stats.translateMs += region.translateMs;
-    this.stats.compileMs += region.compileMs;
-    this.stats.instructionsTranslated += region.instructions;
-    // The old block goes: chains to it see it invalid and find the region in the cache.
-    block.valid = false;
-    for (const p of pagesOf(block)) this.pageBlocks.get(p)?.delete(block);
-    this.install(region);
-    this.fast[block.eip & (FAST_SIZE - 1)] = region;
-    return region;
+    if (made === null && hits === (this.regions ? REGION_ENTRIES : HOT_BLOCK_ENTRIES) && this.hotSuperblocks) {
+      const b = translateBlock(this.memory, block.eip, this.features, this.maxBlock, this.followJumps, true);
+      made = isBlock(b) ? b : null;
+      if (made !== null) this.stats.superblocksCompiled++;
+    }
+    if (made === null) return block;
+    this.stats.translateMs += made.translateMs;
+    this.stats.compileMs += made.compileMs;
+    this.stats.instructionsTranslated += made.instructions;
+    this.hotCode.replaced(block);
+    this.replace(block, made);
+    if (made.tier !== Tier.Region) return made;
+    // Every member becomes an entry of the region (one record each, sharing the function).
+    for (const eip of made.members ?? []) {
+      if (eip === made.eip) continue;
+      const old = this.cache.get(eip);
+      const entry = regionEntry(made, eip);
+      if (old !== undefined) this.hotCode.replaced(old);
+      if (old !== undefined) this.replace(old, entry);
+      else { this.install(entry); this.fast[eip & (FAST_SIZE - 1)] = entry; }
+    }
+    return made;
+  }
+
+  /**
+   * A young translation (its first YOUNG entries through this record) runs with at most
+   * YOUNG_BUDGET instructions, so that it leaves through its exit path many times while V8
+   * still interprets it: code TurboFan compiles without type feedback for an operation
+   * deoptimises when that operation first runs, and a function that loops (a region, a block
+   * jumping to itself) otherwise first leaves only at the end of a quantum, long after TurboFan
+   * compiled its loop on stack (and V8 keeps re-entering that code, deoptimising at every exit).
+   * The rest of the budget (and the instruction clock's base, so RDTSC reads the same) is set
+   * aside for the call.
+   */
+  private runYoung(block: Block, s: GuestCpu, m: Arena): number {
+    const aside = s.budget - YOUNG_BUDGET;
+    if (aside <= 0) return block.fn(s, m);
+    s.budget -= aside;
+    s.tscBudget -= aside;
+    try {
+      return block.fn(s, m);
+    } finally {
+      s.budget += aside;
+      s.tscBudget += aside;
+    }
+  }
+
+  /** `made` takes the place of `old` (same EIP): chains to `old` see it invalid and find `made`. */
+  private replace(old: Block, made: Block): void {
+    old.valid = false;
+    for (const p of pagesOf(old)) this.pageBlocks.get(p)?.delete(old);
+    this.install(made);
+    this.fast[made.eip & (FAST_SIZE - 1)] = made;
+  }
+
+  /** What regions are cut from (the seen control-flow graph), and the slow paths' step blocks. */
+  private readonly hotCode = new HotCode(this.cache);
+
+  /** The one-instruction block at `eip`, for a region that left for a slow path there. */
+  private step(eip: number): Block | BlockFault {
+    return this.hotCode.step(this.memory, eip, this.features, (made) => {
+      this.stats.translateMs += made.translateMs;
+      this.stats.compileMs += made.compileMs;
+    });
   }
 
   /** Runs until a system call, a fault, or `budget` instructions have retired (block granular). */
@@ -300,33 +369,53 @@ export class Machine {
     if (instructionClock) { s.tscBase = startTsc; s.tscBudget = budget; s.tscLive = true; }
     let block: Block | null = null;
     const hot = this.regions || this.hotSuperblocks;
+    const regions = this.regions;
     try {
       while (s.budget > 0) {
         if (block === null || !block.valid) {
           const found = this.lookup(s.eip >>> 0);
           if (!isBlock(found)) return this.blockFault(found);
           block = found;
-          if (hot && ++block.hits === HOT_BLOCK_ENTRIES) block = this.promote(block);
+          if (hot) {
+            const h = ++block.hits;
+            if (h === HOT_BLOCK_ENTRIES || h === REGION_ENTRIES) block = this.promote(block);
+          }
         }
-        const k = block.fn(s, m);
+        const k: number = block.hits < YOUNG ? this.runYoung(block, s, m) : block.fn(s, m);
+        let next: Block | null;
         if (k >= 0) {
-          let next: Block | null = block.next[k];
+          next = block.next[k];
           if (next === null || !next.valid) {
             const found = this.lookup(block.targets[k]);
             if (!isBlock(found)) return this.blockFault(found);
             next = found;
             block.next[k] = next;
           }
-          block = next;
-          if (hot && ++block.hits === HOT_BLOCK_ENTRIES) block = this.promote(block);
+        } else if (k === EXIT_INDIRECT) {
+          const found = this.lookup(s.eip >>> 0);
+          if (!isBlock(found)) return this.blockFault(found);
+          next = found;
+          if (regions && (block.hits & 7) === 0) this.hotCode.noteIndirect(block.eip, next.eip);
+        } else if (k === EXIT_SLOW) {
+          // Not counted as an entry: the step block is final and its successor is counted.
+          const found = this.step(s.eip >>> 0);
+          if (!isBlock(found)) return this.blockFault(found);
+          block = found;
+          continue;
+        } else {
+          block = null;
+          if (k === EXIT_SYSCALL) return { kind: 'syscall' };
+          if (k === EXIT_TRAP) {
+            return { kind: 'fault', signal: s.trapSignal, code: s.trapCode, address: s.eip >>> 0, eip: s.eip >>> 0, message: `signal ${s.trapSignal} at 0x${(s.eip >>> 0).toString(16)}` };
+          }
+          if (k !== EXIT_STOP) throw new Error(`engine: bad block exit ${k}`);
           continue;
         }
-        block = null;
-        if (k === EXIT_SYSCALL) return { kind: 'syscall' };
-        if (k === EXIT_TRAP) {
-          return { kind: 'fault', signal: s.trapSignal, code: s.trapCode, address: s.eip >>> 0, eip: s.eip >>> 0, message: `signal ${s.trapSignal} at 0x${(s.eip >>> 0).toString(16)}` };
+        block = next;
+        if (hot) {
+          const h = ++block.hits;
+          if (h === HOT_BLOCK_ENTRIES || h === REGION_ENTRIES) block = this.promote(block);
         }
-        if (k !== EXIT_INDIRECT && k !== EXIT_STOP) throw new Error(`engine: bad block exit ${k}`);
       }
       return { kind: 'budget' };
     } catch (e) {

@@ -10,33 +10,16 @@
 
 import { Cc, ccOp } from '../../src/cpu/flags.js';
 import { HELPERS } from './helpers.js';
+import { assemble, EXIT_INDIRECT, EXIT_SLOW, EXIT_STOP, EXIT_SYSCALL, EXIT_TRAP } from './assemble.js';
+import { fusedCondition, loadCode, masked, num, signExtend, storeCode } from './emit-code.js';
 import type { BinOp, CmpOp, Emitter, HelperName, Size, TrapKind, UnOp, Val } from '../emitter.js';
 
 const v = (s: string) => s as unknown as Val;
 const s = (x: Val) => x as unknown as string;
 
-/** Exit codes returned by block functions; >= 0 selects a direct successor. */
-export const EXIT_INDIRECT = -1, EXIT_SYSCALL = -2, EXIT_STOP = -3, EXIT_TRAP = -4;
+export { EXIT_INDIRECT, EXIT_SYSCALL, EXIT_STOP, EXIT_TRAP, EXIT_SLOW } from './assemble.js';
 
 const SIGNALS: Record<TrapKind, number> = { SIGTRAP: 5, SIGILL: 4, SIGFPE: 8, SIGSEGV: 11, SIGBUS: 7 };
-
-function num(n: number): string {
-  if (!Number.isFinite(n)) throw new Error('emitter: non-finite constant');
-  const i = n | 0;
-  return i < 0 ? `(${i})` : String(i);
-}
-
-function signExtend(x: string, size: number): string {
-  return size === 1 ? `((${x}) << 24 >> 24)` : size === 2 ? `((${x}) << 16 >> 16)` : `((${x}) | 0)`;
-}
-
-function unsigned(x: string, size: number): string {
-  return size === 4 ? `((${x}) >>> 0)` : `(${x})`;
-}
-
-function masked(x: string, size: number): string {
-  return size === 1 ? `((${x}) & 255)` : size === 2 ? `((${x}) & 65535)` : `((${x}) | 0)`;
-}
 
 export class JsEmitter implements Emitter {
   eip = 0;
@@ -55,12 +38,18 @@ export class JsEmitter implements Emitter {
   private commits: string[] = [];
   private staged = new Map<number, string>();
   private tmp = 0;
+  /** Temporaries the function must declare (the most any instruction used). */
+  temps = 0;
   private index = 0;
   private hasStore = false;
+  /** The instruction has done something a re-execution would repeat (a store, a helper call). */
+  private effect = false;
   /** The lazy-flags operation known at translation time, or -1 when it comes from the state. */
   private knownOp = -1;
   private pendingOp: number | null = null;
   private retired = 0;
+  /** Instructions emitted so far (all of the block's, once it is closed). */
+  get instructions(): number { return this.retired; }
   private depth = 0;
 
   /** EIP of the block's first instruction. */
@@ -75,6 +64,28 @@ export class JsEmitter implements Emitter {
   followTo: number | null = null;
   /** Index of this block's first instruction in the function's instruction tables (regions). */
   ipBase = 0;
+  /**
+   * Translating for a region: slow paths of accesses leave the function (EXIT_SLOW) when they
+   * can, and the budget lives in the local `bu`, written to s.budget before any call that may
+   * read it or throw (helpers, the arena's checked accesses) and read back after helpers.
+   */
+  region = false;
+
+  /**
+   * The flag plan for the instruction about to be emitted (translator/js/flag-liveness.ts): its
+   * arithmetic flag results are never read (skip them), whether it reads flags itself, and what
+   * the plan assumed about it: checked here, and a wrong assumption sets flagPlanBroken (the
+   * block is then translated again without a plan).
+   */
+  flagsDead = false;
+  flagsRead = true;
+  planPure = false;
+  planKills = false;
+  flagPlanBroken = false;
+  private insnThrows = false;
+  private insnFull = false;
+  /** The high half of the last inlined 32x32 multiply (scratch(0) right after it). */
+  private product: string | null = null;
 
   beginInstruction(index: number, eip: number, nextEip: number): void {
     if (index === 0) this.entry = eip >>> 0;
@@ -85,12 +96,18 @@ export class JsEmitter implements Emitter {
     this.decls = [];
     this.commits = [];
     this.staged.clear();
+    this.tmp = 0;
     this.hasStore = false;
+    this.effect = false;
     this.pendingOp = null;
+    this.insnThrows = false;
+    this.insnFull = false;
+    this.product = null;
   }
 
   /** Closes the instruction: commits staged writes and, after a store to code, leaves. */
   endInstruction(): void {
+    if ((this.planPure && this.insnThrows) || (this.planKills && !this.insnFull)) this.flagPlanBroken = true;
     const parts = [`ip = ${this.ipBase + this.index};`, ...this.decls, ...this.body];
     for (const [r, name] of this.staged) parts.push(`r${r} = ${name};`);
     parts.push(...this.commits);
@@ -106,8 +123,16 @@ export class JsEmitter implements Emitter {
     this.body.push(line);
   }
 
-  private fresh(prefix = 't'): string {
-    return `${prefix}${this.tmp++}`;
+  /**
+   * Temporaries are t0, t1, ... numbered from 0 again in every instruction and declared once per
+   * function (see assemble.ts): V8 keeps one interpreter register per declared local, and every
+   * frame state of the optimising compiler holds all of them, so a fresh name per value would
+   * make big functions (regions) slow to compile.
+   */
+  private fresh(): string {
+    const name = `t${this.tmp++}`;
+    if (this.tmp > this.temps) this.temps = this.tmp;
+    return name;
   }
 
   imm(n: number): Val {
@@ -129,9 +154,9 @@ export class JsEmitter implements Emitter {
     this.writtenRegs.add(full);
     let name = this.staged.get(full);
     if (name === undefined) {
-      name = this.fresh('n');
+      name = `n${full}`;
       this.staged.set(full, name);
-      this.decls.push(`let ${name} = r${full};`);
+      this.decls.push(`${name} = r${full};`);
     }
     const x = s(value);
     if (size === 4) this.emit(`${name} = ${x} | 0;`);
@@ -149,8 +174,11 @@ export class JsEmitter implements Emitter {
   }
 
   let(value: Val): Val {
+    // A temporary or a constant is already evaluated once (register and flag locals are not:
+    // their commit may come before a use in exit code).
+    if (/^(t\d+|\d+|\(-\d+\))$/.test(s(value))) return value;
     const name = this.fresh();
-    this.emit(`const ${name} = ${s(value)};`);
+    this.emit(`${name} = ${s(value)};`);
     return v(name);
   }
 
@@ -214,26 +242,43 @@ export class JsEmitter implements Emitter {
 
   // Memory: an inline fast path for accesses inside one readable/writable page; anything else
   // (page-crossing, unmapped, outside the arena, pages holding code) goes to the checked arena.
+  // In a region, an access that may still be undone (no store or helper call earlier in the
+  // instruction) leaves the region instead (EXIT_SLOW, see assemble.ts): the slow call would be
+  // code V8 never saw run, and taking it would deoptimise the whole region.
   load(addr: Val, size: Size): Val {
+    this.insnThrows = true;
     const a = s(this.let(addr));
     const name = this.fresh();
-    if (size === 4) this.emit(`const ${name} = (pm[${a} >>> 12] & 1) !== 0 && (${a} & 4095) <= 4092 ? dv.getInt32(${a}, true) : m.read32(${a});`);
-    else if (size === 2) this.emit(`const ${name} = (pm[${a} >>> 12] & 1) !== 0 && (${a} & 4095) <= 4094 ? dv.getUint16(${a}, true) : m.read16(${a});`);
-    else this.emit(`const ${name} = (pm[${a} >>> 12] & 1) !== 0 ? u8[${a}] : m.read8(${a});`);
+    const { fast, read, slow } = loadCode(a, size);
+    if (!this.region) this.emit(`${name} = ${fast} ? ${read} : ${slow};`);
+    else if (!this.effect) this.emit(`if (${fast}) ${name} = ${read}; else { ${this.slowExit()} }`);
+    else this.emit(`if (${fast}) ${name} = ${read}; else { s.budget = bu; ${name} = ${slow}; }`);
     return v(name);
   }
 
   store(addr: Val, size: Size, value: Val): void {
+    this.insnThrows = true;
     const a = s(this.let(addr));
     const x = s(value);
+    const { fast, write, slow } = storeCode(a, size, x);
+    if (!this.region) this.emit(`if (${fast}) ${write}; else smc |= ${slow};`);
+    else if (!this.effect) this.emit(`if (${fast}) ${write}; else { ${this.slowExit()} }`);
+    else this.emit(`if (${fast}) ${write}; else { s.budget = bu; smc |= ${slow}; }`);
     this.hasStore = true;
-    if (size === 4) this.emit(`if ((pm[${a} >>> 12] & 10) === 2 && (${a} & 4095) <= 4092) dv.setInt32(${a}, ${x}, true); else smc |= m.write32(${a}, ${x});`);
-    else if (size === 2) this.emit(`if ((pm[${a} >>> 12] & 10) === 2 && (${a} & 4095) <= 4094) dv.setUint16(${a}, ${x}, true); else smc |= m.write16(${a}, ${x});`);
-    else this.emit(`if ((pm[${a} >>> 12] & 10) === 2) u8[${a}] = ${x}; else smc |= m.write8(${a}, ${x});`);
+    this.effect = true;
   }
 
-  // Lazy flags.
+  /** Leaves a region before this instruction, which the engine then runs on its own. */
+  private slowExit(): string {
+    return `${this.exitCodeDeferred(this.eip, this.index)} return ${EXIT_SLOW};`;
+  }
+
+  // Lazy flags. With flagsDead, the instruction's flag results are skipped: the lazy state (and
+  // what the emitter knows of it, knownOp) stays as it was, which nothing reads before it is
+  // overwritten.
   setFlags(kind: Cc, size: Size, result: Val, a: Val, b: Val, extra?: Val): void {
+    if (this.depth === 0) this.insnFull = true;
+    if (this.flagsDead) return;
     const op = ccOp(kind, size);
     const [r, x, y, z] = [this.let(result), this.let(a), this.let(b), extra ? this.let(extra) : this.imm(0)];
     this.commits.push(`op = ${op}; cd = ${s(r)}; fa = ${s(x)}; cs = ${s(y)}; c2 = ${s(z)};`);
@@ -241,22 +286,31 @@ export class JsEmitter implements Emitter {
   }
 
   setFlagsIf(cond: Val, kind: Cc, size: Size, result: Val, _a: Val, b: Val, extra?: Val): void {
+    if (this.flagsDead) return;
     const op = ccOp(kind, size);
     const c = s(this.let(cond));
     const current = s(this.let(this.arithFlags()));
     const computed = `H.flags(${op}, ${s(result)}, ${s(b)}, ${extra ? s(extra) : '0'})`;
     const name = this.fresh();
-    this.emit(`const ${name} = ${c} !== 0 ? ${computed} : ${current};`);
+    this.emit(`${name} = ${c} !== 0 ? ${computed} : ${current};`);
     this.commits.push(`op = ${ccOp(Cc.Eflags, 4)}; cd = ${name}; cs = 0; c2 = 0;`);
     this.pendingOp = ccOp(Cc.Eflags, 4);
   }
 
+  /** Flags read only to merge into dead results: any value will do. */
+  private flagsUnread(): boolean {
+    return this.flagsDead && !this.flagsRead;
+  }
+
   arithFlags(): Val {
+    if (this.flagsUnread()) return v('0');
     if (this.knownOp === ccOp(Cc.Eflags, 4)) return v('(cd & 2261)');
     return v('H.flags(op, cd, cs, c2)');
   }
 
   setArithFlags(value: Val): void {
+    if (this.depth === 0) this.insnFull = true;
+    if (this.flagsDead) return;
     const x = s(this.let(value));
     this.commits.push(`op = ${ccOp(Cc.Eflags, 4)}; cd = ${x} & 2261; cs = 0; c2 = 0;`);
     this.pendingOp = ccOp(Cc.Eflags, 4);
@@ -281,49 +335,10 @@ export class JsEmitter implements Emitter {
   }
 
   cond(cc: number): Val {
-    const fused = this.fusedCondition(cc & ~1);
+    if (this.flagsUnread()) return v('0');
+    const fused = fusedCondition(this.knownOp, cc & ~1);
     if (fused !== null) return v(cc & 1 ? `(${fused} ? 0 : 1)` : `(${fused} ? 1 : 0)`);
     return v(`(H.cond(${num(cc)}, op, cd, cs, c2) ? 1 : 0)`);
-  }
-
-  /** Conditions computed straight from the operands of a known CMP/SUB/TEST/AND/... (fusion). */
-  private fusedCondition(cc: number): string | null {
-    if (this.knownOp < 0) return null;
-    const kind = this.knownOp >> 2;
-    const size = [1, 2, 4][this.knownOp & 3];
-    const zero = `${masked('cd', size)} === 0`;
-    const negative = `${signExtend('cd', size)} < 0`;
-    if (kind === Cc.Sub) {
-      switch (cc) {
-        case 2: return `${unsigned('fa', size)} < ${unsigned('cs', size)}`;
-        case 4: return zero;
-        case 6: return `${unsigned('fa', size)} <= ${unsigned('cs', size)}`;
-        case 8: return negative;
-        case 12: return `${signExtend('fa', size)} < ${signExtend('cs', size)}`;
-        case 14: return `${signExtend('fa', size)} <= ${signExtend('cs', size)}`;
-        default: return null;
-      }
-    }
-    if (kind === Cc.Logic) {
-      switch (cc) {
-        case 0: case 2: return 'false';
-        case 4: case 6: return zero;
-        case 8: case 12: return negative;
-        case 14: return `${signExtend('cd', size)} <= 0`;
-        default: return null;
-      }
-    }
-    if (kind === Cc.Inc || kind === Cc.Dec) {
-      if (cc === 2) return '(c2 & 1) !== 0'; // INC/DEC keep the CF they were given
-    }
-    if (kind === Cc.Add) {
-      if (cc === 2) return `${unsigned('cd', size)} < ${unsigned('cs', size)}`;
-    }
-    if (kind === Cc.Add || kind === Cc.Inc || kind === Cc.Dec || kind === Cc.Adc || kind === Cc.Sbb) {
-      if (cc === 4) return zero;
-      if (cc === 8) return negative;
-    }
-    return null;
   }
 
   helper(name: HelperName, args: Val[]): Val {
@@ -331,16 +346,35 @@ export class JsEmitter implements Emitter {
       throw new Error(`emitter: unknown helper '${name}'`);
     }
     const out = this.fresh();
-    this.emit(`const ${out} = H.${name}(s, m${args.map((a) => ', ' + s(a)).join('')});`);
+    this.product = null;
+    if ((name === 'muls32' || name === 'mulu32') && args.length === 2) {
+      // Inline, and pure: the high half (as integer-helpers' `high` computes it) is an
+      // expression the semantics read through scratch(0), which V8 drops when only dead flags
+      // would use it.
+      const [a, b] = args.map((x) => s(this.let(x)));
+      this.emit(`${out} = Math.imul(${a}, ${b});`);
+      const conv = name === 'muls32' ? '| 0' : '>>> 0';
+      this.product = `(Math.round(((${a} ${conv}) * (${b} ${conv}) - (${out} >>> 0)) / 4294967296) | 0)`;
+      return v(out);
+    }
+    this.effect = true;
+    this.insnThrows = true;
+    const call = `${out} = H.${name}(s, m${args.map((a) => ', ' + s(a)).join('')});`;
+    this.emit(this.region ? `s.budget = bu; ${call} bu = s.budget;` : call);
     return v(out);
   }
 
   scratch(k: number): Val {
+    if (this.product !== null) {
+      if (k !== 0) throw new Error('emitter: an inlined multiply has only scratch(0)');
+      return v(this.product);
+    }
     return this.let(v(`s.scratch[${num(k)}]`));
   }
 
   helperStored(codeWritten: Val): void {
     this.hasStore = true;
+    this.effect = true;
     this.emit(`smc |= ${s(codeWritten)};`);
   }
 
@@ -360,6 +394,7 @@ export class JsEmitter implements Emitter {
 
   // Block exits. The staged writes of this instruction are committed before the exit code runs.
   private endWith(code: string): void {
+    this.insnThrows = true;
     if (this.depth > 0) {
       // A conditional exit inside `when`: commit this path's writes inline; the other path
       // goes on with the instruction as usual.
@@ -390,10 +425,11 @@ export class JsEmitter implements Emitter {
    * block compiled into the same function (the block's own entry, or a block of the region)
    * continues the function's loop while the budget lasts, so registers and lazy flags stay in
    * locals and V8 sees a loop it can optimise; any other target returns to the dispatcher.
+   * `final`: the block's last, unconditional exit (in a region it may fall through to the next case).
    */
-  private directExit(eip: number): string {
+  private directExit(eip: number, final = false): string {
     this.target(eip);
-    return `@@DIRECT(${eip >>> 0}|${this.index + 1})@@`;
+    return `@@${final ? 'FALL' : 'DIRECT'}(${eip >>> 0}|${this.index + 1})@@`;
   }
 
   jump(eip: number): void {
@@ -402,7 +438,7 @@ export class JsEmitter implements Emitter {
       this.followTo = eip >>> 0;
       return;
     }
-    this.endWith(this.directExit(eip));
+    this.endWith(this.directExit(eip, this.depth === 0));
   }
 
   branch(cond: Val, taken: number, notTaken: number): void {
@@ -415,7 +451,7 @@ export class JsEmitter implements Emitter {
       this.followTo = notTaken >>> 0;
       return;
     }
-    this.endWith(`if (${c} !== 0) { ${this.directExit(taken)} } ${this.directExit(notTaken)}`);
+    this.endWith(`if (${c} !== 0) { ${this.directExit(taken)} } ${this.directExit(notTaken, this.depth === 0)}`);
   }
 
   jumpIndirect(target: Val): void {
@@ -444,7 +480,7 @@ export class JsEmitter implements Emitter {
   /** Ends the block: the fall-through exit when no instruction ended it. */
   close(fallthroughEip: number): void {
     if (!this.ended) {
-      this.out.push(`${this.directExit(fallthroughEip)}`);
+      this.out.push(`${this.directExit(fallthroughEip, true)}`);
       this.ended = true;
     }
   }
@@ -457,61 +493,6 @@ export class JsEmitter implements Emitter {
   /** The complete function body of a single block. `E` maps instruction index -> EIP for faults. */
   finish(fallthroughEip: number): string {
     this.close(fallthroughEip);
-    return assemble([this]);
+    return assemble(this);
   }
-}
-
-/**
- * One function body for one or more blocks (the first is the entry). Guest registers and lazy
- * flags are locals for the whole function. With several blocks (or a block that jumps back to
- * itself) the body is a loop over a `switch` on the current block; a direct exit to a block of
- * the function continues the loop while the budget lasts. Exits elsewhere write everything
- * back and return the index of the target in the returned `targets`. The function's tables:
- * E (instruction index -> EIP) and I (instruction index -> index within its block) for faults.
- */
-export function assemble(blocks: readonly JsEmitter[]): string {
-  const inside = new Map<number, number>();
-  blocks.forEach((b, k) => { if (!inside.has(b.entry)) inside.set(b.entry, k); });
-  const used = new Set<number>(), written = new Set<number>();
-  for (const b of blocks) {
-    for (const r of b.usedRegs) used.add(r);
-    for (const r of b.writtenRegs) written.add(r);
-  }
-  const targets = blocks.length === 1 ? blocks[0].targets : regionTargets(blocks);
-  const regs = [...used].sort();
-  const multi = blocks.length > 1;
-  let loops = false;
-  const header = [
-    'const R = s.r, u8 = m.u8, dv = m.view, pm = m.perms;',
-    regs.length ? `let ${regs.map((r) => `r${r} = R[${r}]`).join(', ')};` : '',
-    `let op = s.ccOp, cd = s.ccDst, cs = s.ccSrc, c2 = s.ccSrc2, fa = s.fa, ip = 0, smc = 0${multi ? ', pc = 0' : ''};`,
-  ].join(' ');
-  const writeBack = [...written].sort().map((r) => `R[${r}] = r${r};`).join(' ');
-  // Every exit leaves the loop for one shared write-back, so the write-back code runs (and has
-  // type feedback) after the first exit: exits never taken before cost V8 no deoptimisation.
-  const exit = (eip: string, retired: string, k: string) => `{ xe = ${eip}; xr = ${retired}; xk = ${k}; break L; }`;
-  const bodies = blocks.map((b) => b.code()
-    .replace(/@@DIRECT\((\d+)\|(\d+)\)@@/g, (_m, eipText: string, retired: string) => {
-      const eip = Number(eipText);
-      const k = targets.indexOf(eip);
-      const out = exit(num(eip), retired, String(k));
-      const to = inside.get(eip);
-      if (to === undefined) return out;
-      loops = true;
-      return `if (s.budget > ${retired}) { s.budget -= ${retired}; ${multi ? `pc = ${to}; ` : ''}continue L; } ${out}`;
-    })
-    .replace(/@@EXIT\(([^|]+)\|(\d+)\)@@ return (-?\d+);/g, (_m, eip: string, retired: string, k: string) => exit(eip, retired, k)));
-  if (bodies.some((b) => b.includes('@@'))) throw new Error('emitter: unresolved exit placeholder');
-  const body = !multi ? (loops ? `L: for (;;) {\n${bodies[0]}\n}` : `L: {\n${bodies[0]}\n}`)
-    : `L: for (;;) { switch (pc) {\n${bodies.map((b, k) => `case ${k}: {\n${b}\n}`).join('\n')}\n} }`;
-  const state = 's.ccOp = op; s.ccDst = cd; s.ccSrc = cs; s.ccSrc2 = c2; s.fa = fa;';
-  return `${header} let xe = 0, xr = 0, xk = 0;\ntry {\n${body}\n} catch (e) { ${writeBack} ${state} s.eip = E[ip]; s.budget -= I[ip]; throw e; }\n` +
-    `${writeBack} ${state} s.eip = xe; s.budget -= xr; return xk;`;
-}
-
-/** The union of the blocks' direct targets, in first-seen order. */
-export function regionTargets(blocks: readonly JsEmitter[]): number[] {
-  const out: number[] = [];
-  for (const b of blocks) for (const t of b.targets) if (!out.includes(t)) out.push(t);
-  return out;
 }
