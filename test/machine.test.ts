@@ -139,6 +139,16 @@ describe('self-modifying code', () => {
     expect(m.reg(0)).toBe(2);
   });
 
+  test('a followed CALL whose push lands on a page holding code still runs the callee', () => {
+    // A RET on the stack runs first, so the stack page holds a translation; the CALL after it
+    // pushes onto that page (a store to code) inside a superblock that follows the CALL.
+    const m = guest('sub esp, 64; mov byte ptr [esp], 0xc3; call esp; mov ebx, 7; call callee; int 0x80; callee: mov ebx, 42; ret',
+      { followJumps: true });
+    m.memory.protect(0x0010_0000 - 0x10000, 0x10000, Perm.Read | Perm.Write | Perm.Exec);
+    expect(runToStop(m)).toEqual({ kind: 'syscall' });
+    expect(m.reg(3)).toBe(42);
+  });
+
   test('only the translations overlapping the write are dropped', () => {
     const m = guest(`call f; call f; mov dword ptr [${DATA}], 1; call f; int 0x80; f: inc esi; ret`);
     m.memory.protect(DATA, 0x1000, Perm.Read | Perm.Write | Perm.Exec);

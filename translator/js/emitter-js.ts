@@ -114,7 +114,10 @@ export class JsEmitter implements Emitter {
     if (this.pendingOp !== null) this.knownOp = this.pendingOp;
     this.retired = this.index + 1;
     if (this.hasStore && !this.ended) {
-      parts.push(`if (smc !== 0) { ${this.exitCodeDeferred(this.nextEip)} return ${EXIT_STOP}; }`);
+      // After a store to code, leave for where this instruction goes next: the fall-through, or
+      // the target of a direct CALL/JMP the superblock follows (a CALL has pushed its return
+      // address by now: leaving to the fall-through would skip the callee).
+      parts.push(`if (smc !== 0) { ${this.exitCodeDeferred(this.followTo ?? this.nextEip)} return ${EXIT_STOP}; }`);
     }
     this.out.push(`{ ${parts.join(' ')} }`);
   }
