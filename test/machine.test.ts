@@ -89,6 +89,14 @@ describe('faults', () => {
     expect(five.run(100)).toMatchObject({ kind: 'fault', signal: SIGSEGV, eip: CODE });
   });
 
+  test('EFLAGS.TF single-steps: SIGTRAP (TRAP_TRACE) after each instruction, from the one after POPF', () => {
+    const m = guest('pushfd; or dword ptr [esp], 0x100; popfd; nop; mov eax, 1; int 0x80');
+    expect(m.run(100)).toMatchObject({ kind: 'fault', signal: SIGTRAP, code: 2, eip: CODE + 10 }); // after the NOP
+    expect(m.run(100)).toMatchObject({ kind: 'fault', signal: SIGTRAP, code: 2, eip: CODE + 15 }); // after MOV
+    expect(m.reg(0)).toBe(1);
+    expect(m.run(100)).toEqual({ kind: 'syscall' }); // the personality traps after the call
+  });
+
   test('a fault in one machine does not disturb another', () => {
     const a = guest('mov eax, dword ptr [0]; int 0x80');
     const b = guest('mov eax, 42; int 0x80');

@@ -86,6 +86,11 @@ export interface Emitter {
   jumpIndirect(target: Val): void;
   /** Ends the block with a system call (EIP = next instruction). */
   syscall(): void;
+  /**
+   * Ends the block after this instruction and returns to the engine's loop, which looks at the
+   * CPU state again (POPF may have set EFLAGS.TF: single-stepping starts with the next one).
+   */
+  leave(): void;
   /** Ends the block with a signal; `atNext` puts EIP after the instruction (INT3 does). */
   trap(signal: TrapKind, code: number, atNext: boolean): void;
   /** Re-executes this instruction in the next dispatch (an interrupted REP string operation). */

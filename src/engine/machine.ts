@@ -10,6 +10,9 @@ import type { HelperState } from '../../translator/js/helpers.js';
 import { Cpuid } from '../cpu/cpuid.js';
 import { GuestTrap, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL } from '../cpu/faults.js';
 import { CpuState } from '../cpu/state.js';
+import { TF } from '../cpu/flags.js';
+
+const SIGTRAP = 5, TRAP_TRACE = 2;
 import { segmentLoadBase } from '../cpu/segments.js';
 import { Arena, GuestFault, PAGE_SHIFT, Perm } from '../memory/arena.js';
 import { defaultArenaPool, type ArenaPool } from '../memory/arena-pool.js';
@@ -371,6 +374,8 @@ export class Machine {
     const hot = this.regions || this.hotSuperblocks;
     const regions = this.regions;
     try {
+      // EFLAGS.TF: one instruction, then SIGTRAP (single-step, SDM Vol. 3A, 18.3.1.4).
+      if ((s.eflags & TF) !== 0 && s.budget > 0) return this.traceStep();
       while (s.budget > 0) {
         if (block === null || !block.valid) {
           const found = this.lookup(s.eip >>> 0);
@@ -409,6 +414,8 @@ export class Machine {
             return { kind: 'fault', signal: s.trapSignal, code: s.trapCode, address: s.eip >>> 0, eip: s.eip >>> 0, message: `signal ${s.trapSignal} at 0x${(s.eip >>> 0).toString(16)}` };
           }
           if (k !== EXIT_STOP) throw new Error(`engine: bad block exit ${k}`);
+          // Single-stepping starts with the next instruction, within this budget like any other.
+          if ((s.eflags & TF) !== 0 && s.budget > 0) return this.traceStep();
           continue;
         }
         block = next;
@@ -433,6 +440,25 @@ export class Machine {
       if (instructionClock) { s.tsc = startTsc + BigInt(budget - s.budget); s.tscLive = false; }
       else s.tsc = process.hrtime.bigint();
     }
+  }
+
+  /**
+   * Runs one instruction with EFLAGS.TF set, then stops with SIGTRAP (TRAP_TRACE) and EIP after
+   * it, as the single-step #DB does; a system call or a fault of that instruction comes back as
+   * such (the personality raises the trap after the call returns).
+   */
+  private traceStep(): RunResult {
+    const s = this.cpu;
+    const found = this.step(s.eip >>> 0);
+    if (!isBlock(found)) return this.blockFault(found);
+    const k = found.fn(s, this.memory);
+    if (k >= 0) s.eip = found.targets[k];
+    else if (k === EXIT_SYSCALL) return { kind: 'syscall' };
+    else if (k === EXIT_TRAP) {
+      return { kind: 'fault', signal: s.trapSignal, code: s.trapCode, address: s.eip >>> 0, eip: s.eip >>> 0, message: `signal ${s.trapSignal} at 0x${(s.eip >>> 0).toString(16)}` };
+    }
+    const eip = s.eip >>> 0;
+    return { kind: 'fault', signal: SIGTRAP, code: TRAP_TRACE, address: eip, eip, message: `single step at 0x${eip.toString(16)}` };
   }
 
   private blockFault(f: BlockFault): RunResult {

@@ -7,6 +7,7 @@
 // signal, which the CLI reports like a shell, as 128+N. Every process (the first and each forked
 // child) runs its own loop; they share the host event loop cooperatively.
 
+import { TF } from '../cpu/flags.js';
 import { EAX, EBP, EBX, ECX, EDI, EDX, ESI } from '../cpu/state.js';
 import type { RunResult } from '../engine/machine.js';
 import { GuestFault } from '../memory/arena.js';
@@ -210,6 +211,9 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
     turnInstructions += ran;
     let yieldNow = false;
     if (r.kind === 'syscall') {
+      // TF when the call began: the single-step trap follows it (after sigreturn restores TF, the
+      // trap comes after the next instruction instead, as TF was clear when the call began).
+      const stepping = (m.cpu.eflags & TF) !== 0;
       const wait = dispatchSyscall(p, account);
       account?.charge(p, ran, performance.now() - t0);
       if (wait !== null) {
@@ -217,6 +221,10 @@ export async function runProcess(p: LinuxProcess, o: RunOptions = {}): Promise<E
         turnInstructions = turnSyscalls = 0;
       } else if (++turnSyscalls >= SYSCALLS_PER_TURN) {
         yieldNow = true;
+      }
+      if (stepping && p.exit === null && p.machine === m) {
+        const eip = m.eip;
+        die(p, { kind: 'fault', signal: 5, code: 1 /* TRAP_BRKPT, as Linux reports a stepped system call */, address: eip, eip, message: `single step at 0x${eip.toString(16)}` }, o);
       }
     } else if (r.kind === 'fault') {
       account?.charge(p, ran, performance.now() - t0);

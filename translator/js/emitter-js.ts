@@ -466,6 +466,10 @@ export class JsEmitter implements Emitter {
     this.endWith(`${this.exitCodeDeferred(this.nextEip)} return ${EXIT_SYSCALL};`);
   }
 
+  leave(): void {
+    this.endWith(`${this.exitCodeDeferred(this.nextEip)} return ${EXIT_STOP};`);
+  }
+
   trap(signal: TrapKind, code: number, atNext: boolean): void {
     const at = atNext ? this.nextEip : this.eip;
     this.endWith(`s.trapSignal = ${SIGNALS[signal]}; s.trapCode = ${num(code)}; ${this.exitCodeDeferred(at, atNext ? this.index + 1 : this.index)} return ${EXIT_TRAP};`);

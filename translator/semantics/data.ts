@@ -163,6 +163,9 @@ define('popfd', (e, insn) => {
   const v = pop(e, size);
   const keep = size === 2 ? e.bin('or', e.bin('and', e.eflags(), e.imm(~0xffff)), v) : v;
   e.setEflags(e.bin('and', keep, e.imm(USER_FLAGS)));
+  // POPF can set TF (SDM Vol. 3A, 18.3.1.4: the trap follows the next instruction): back to the
+  // engine, which single-steps while TF is set.
+  e.leave();
 });
 
 define('enter', (e, insn) => {
