@@ -332,3 +332,19 @@ describe('scheduling: resident slots and weighted shares', () => {
     expect(ratio).toBeLessThan(0.37);
   });
 });
+
+describe('a CPU beyond the default, per tenant', () => {
+  // 2 + 1/2 + 1 = 3.5; FISTTP truncates (3) whatever the rounding mode (nearest would give 4);
+  // exit with that integer.
+  const prog = (): Uint8Array => simpleProgram(assemble(`fld1; fld1; fadd st(0), st(1); fld1; fld1; fadd st(0), st(1); fdivp st(1), st(0); faddp st(1), st(0); fld1; faddp st(1), st(0);
+    fisttp dword ptr [${ELF_DATA}]; mov ebx, [${ELF_DATA}]; mov eax, 1; int 0x80`, TEXT));
+
+  test('FISTTP is SIGILL on the default CPU and runs with extensions: [\'sse3\']', async () => {
+    const sb = new Sandbox();
+    const plain = await sb.spawn(prog()).exited;
+    expect(plain).toMatchObject({ reason: 'signal', signal: 4 });
+    const sse3 = await sb.spawn(prog(), { extensions: ['sse3'] }).exited;
+    expect(sse3).toMatchObject({ reason: 'exit', code: 3 });
+    expect(() => sb.spawn(prog(), { extensions: ['avx512' as never] })).toThrow(/unknown instruction-set extension/);
+  });
+});

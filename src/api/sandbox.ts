@@ -21,6 +21,8 @@
 // socket calls fail with EACCES unless `policy.network` says 'allow' (src/api/policy.ts,
 // docs/SECURITY.md); the policy sees arguments copied once and the calls use those copies.
 
+import { DEFAULT_FEATURES, type CpuFeatures } from '../../decoder/validate.js';
+import type { IsaExt } from '../../decoder/types.js';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -118,6 +120,13 @@ export interface TenantSpawnOptions {
    */
   deterministic?: boolean;
   seed?: string;
+  /**
+   * Instruction-set extensions beyond the default CPU (a P6: x87, CMOV, CX8) that the guest may
+   * execute and sees in CPUID, e.g. ['sse3'] for FISTTP. The translator implements the x87 and
+   * integer forms of them; their SSE vector forms are SIGILL ("not implemented"), so a guest that
+   * chooses code by CPUID may meet that: the default CPU reports none of them.
+   */
+  extensions?: readonly IsaExt[];
   /**
    * The tenant's weight for the scheduler (default 1): each of its slices runs `share` times
    * the Sandbox's quantum of instructions before the others get their turn.
@@ -581,6 +590,7 @@ export class Sandbox {
   /** @internal A tenant on this thread from loaded bytes named `name` (worker-entry.ts uses it too). */
   spawnLoaded(bytes: Uint8Array, name: string, o: TenantSpawnOptions): Tenant {
     if (o.share !== undefined && !(o.share > 0 && Number.isFinite(o.share))) throw new SpawnError(`share must be a positive number (got ${o.share})`);
+    for (const x of o.extensions ?? []) if (!KNOWN_EXTENSIONS.has(x)) throw new SpawnError(`unknown instruction-set extension '${x}'`);
     const queued = this.resident >= this.maxResident;
     // A queued tenant loads later: what can fail a load is checked now, so spawn still throws.
     if (queued) checkSpawn(bytes, name, o);
@@ -633,6 +643,22 @@ export class Sandbox {
   }
 }
 
+/** Every extension the decoder's table knows (decoder/types.ts IsaExt). */
+const EXTENSIONS: readonly IsaExt[] = [
+  'x87', 'cmov', 'cx8', 'fxsr', 'mmx', 'sse', 'sse2', 'sse3', 'ssse3', 'sse41', 'sse42', 'popcnt', 'lzcnt', 'bmi1',
+  'movbe', 'cet', 'rdrand', 'rdseed', 'clflush', 'fma', 'aes', 'pclmul', 'xsave', 'rdtscp', 'pause',
+];
+const KNOWN_EXTENSIONS = new Set<string>(EXTENSIONS);
+const cpus = new Map<string, CpuFeatures>();
+
+/** The default CPU plus `extensions`, one Set per distinct list (the code cache keys on it). */
+function cpuWith(extensions: readonly IsaExt[]): CpuFeatures {
+  const key = [...new Set(extensions)].sort().join(',');
+  let f = cpus.get(key);
+  if (f === undefined) cpus.set(key, (f = new Set<IsaExt>([...DEFAULT_FEATURES, ...extensions])));
+  return f;
+}
+
 function prepare(t: Tenant, bytes: Uint8Array, name: string, o: TenantSpawnOptions): Prepared {
   const t0 = performance.now();
   const deterministic = o.deterministic === true;
@@ -658,6 +684,7 @@ function prepare(t: Tenant, bytes: Uint8Array, name: string, o: TenantSpawnOptio
         program: bytes, name, guestPath, argv: o.argv ?? [name], envp: env, memorySize: o.addressSpace ?? windowFor(o.limits?.memory),
         random: seed !== undefined ? seededRandom(seed) : cryptoRandom(),
         clock: { deterministic },
+        ...(o.extensions !== undefined ? { features: cpuWith(o.extensions) } : {}),
       }).process;
     } catch (e) {
       throw new SpawnError((e as Error).message, { cause: e });

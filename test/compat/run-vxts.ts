@@ -8,6 +8,16 @@ import { readFileSync } from 'node:fs';
 import { Sandbox, SpawnError } from '../../src/index.js';
 import { mapLimit } from './pool.js';
 import type { Built, RunOutcome } from './types.js';
+import type { IsaExt } from '../../decoder/types.js';
+
+/**
+ * Programs that need a CPU beyond vxts's default (a P6), given as extensions of it. test_FISTTP
+ * executes FISTTP, an x87 instruction that came with SSE3 (qemu-i386's default CPU has SSE3):
+ * it runs on a CPU that reports SSE3 (the Sandbox's `extensions` option).
+ */
+const CPU_EXTENSIONS: Readonly<Record<string, readonly IsaExt[]>> = {
+  test_FISTTP: ['sse3'],
+};
 
 export interface VxtsOptions {
   concurrency: number;
@@ -32,6 +42,7 @@ export async function runVxts(built: readonly Built[], o: VxtsOptions): Promise<
         env: { PATH: '/bin:/usr/bin', HOME: '/tmp' },
         cwd: '/tmp',
         limits: { cpuMs: o.cpuMs, output: 4 << 20, processes: 64 },
+        ...(CPU_EXTENSIONS[name] !== undefined ? { extensions: CPU_EXTENSIONS[name] } : {}),
       });
       let out = '', err = '';
       t.stdout.on('data', (c: Buffer) => { out += c.toString('latin1'); });
