@@ -11,6 +11,20 @@ const REASONS: Record<string, string> = {
   ENOTDIR: 'a path component is not a directory',
 };
 
+/**
+ * For the commands that run a program: its bytes, or null after printing why it cannot be read
+ * (the caller exits 127, as a shell does for a command it cannot run).
+ */
+export function readProgramOrSay(path: string): Uint8Array | null {
+  try {
+    return readProgram(path);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`vxts: ${e.message}\n`);
+    return null;
+  }
+}
+
 /** The whole file as bytes; a UsageError naming the path when it cannot be read. */
 export function readProgram(path: string): Uint8Array {
   try {

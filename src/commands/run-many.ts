@@ -9,7 +9,7 @@
 import { Sandbox, SpawnError, type TenantResult, type TenantSpawnOptions } from '../api/sandbox.js';
 import { type Command, parseNumber, UsageError } from './command.js';
 import { LineWriter } from './output.js';
-import { readProgram } from './program.js';
+import { readProgramOrSay } from './program.js';
 import { parseLimit, parseMount, parseSize, type Mount } from './run-options.js';
 
 export interface RunManyOptions {
@@ -150,14 +150,8 @@ export const runMany: Command = {
   optionArgs: optionPart,
   async run(args) {
     const o = parseRunManyArgs(args);
-    let bytes: Uint8Array;
-    try {
-      bytes = readProgram(o.program);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`vxts: ${e.message}\n`);
-      return 127;
-    }
+    const bytes = readProgramOrSay(o.program);
+    if (bytes === null) return 127;
     const spawnOptions: TenantSpawnOptions = {
       argv: [o.program, ...o.args], env: o.env, mounts: o.mounts, cwd: o.cwd, deterministic: o.deterministic, seed: o.seed,
       addressSpace: o.memorySize,

@@ -9,8 +9,8 @@ import { seededRandom } from '../linux/random.js';
 import { signalDescription, signalName } from '../linux/signals-info.js';
 import { spawnProcess } from '../linux/spawn.js';
 import type { ExitState, LinuxProcess } from '../linux/process.js';
-import { type Command, UsageError } from './command.js';
-import { readProgram } from './program.js';
+import type { Command } from './command.js';
+import { readProgramOrSay } from './program.js';
 import { optionPart, parseRunArgs, type RunCommandOptions } from './run-options.js';
 import { prepareFiles } from './run-files.js';
 import { limitAccount } from './run-limits.js';
@@ -82,14 +82,8 @@ export const run: Command = {
   optionArgs: optionPart,
   async run(args) {
     const o = parseRunArgs(args);
-    let bytes: Uint8Array;
-    try {
-      bytes = readProgram(o.program);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`vxts: ${e.message}\n`);
-      return 127;
-    }
+    const bytes = readProgramOrSay(o.program);
+    if (bytes === null) return 127;
     const files = prepareFiles(o);
     const seed = o.seed ?? (o.deterministic ? '0' : undefined);
     let p: LinuxProcess;

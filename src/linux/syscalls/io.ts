@@ -43,8 +43,8 @@ export function readIovecs(p: LinuxProcess, address: number, count: number): Iov
   return out;
 }
 
-/** How many bytes from `address` have `perm`, up to `len` (page by page). */
-function prefix(p: LinuxProcess, address: number, len: number, perm: Perm): number {
+/** How many bytes from `address` have `perm`, up to `len` (page by page; grows the stack). */
+export function prefix(p: LinuxProcess, address: number, len: number, perm: Perm): number {
   let ok = 0;
   let at = address >>> 0;
   while (ok < len) {

@@ -13,9 +13,9 @@
 
 import { EACCES, EFAULT, EINVAL } from '../errno.js';
 import type { LinuxProcess } from '../process.js';
-import { Perm, PAGE_SIZE } from '../../memory/arena.js';
+import { Perm } from '../../memory/arena.js';
 import { activeCopies, copiedSockaddr, SOCKETCALLS } from './call-copies.js';
-import { readIovecs, MAX_RW_COUNT, type Iov } from './io.js';
+import { prefix, readIovecs, MAX_RW_COUNT, type Iov } from './io.js';
 import {
   AF_INET, AF_INET6, AF_UNIX, decodeSockaddr, ENOPROTOOPT, ENOTSOCK, EOPNOTSUPP, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
   EAFNOSUPPORT, putSockaddr, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_SEQPACKET, SOCK_STREAM, SOCK_TYPE_MASK, type SockAddr,
@@ -103,18 +103,6 @@ function server(p: LinuxProcess, a: Uint32Array, withAddress: boolean): number {
   sock(p, a[0]);
   if (withAddress) sockaddrArg(p, a[1], a[2]);
   return allowed(p) ? -EOPNOTSUPP : -EACCES;
-}
-
-/** How many bytes from `address` have `perm`, up to `len`. */
-function prefix(p: LinuxProcess, address: number, len: number, perm: Perm): number {
-  let ok = 0, at = address >>> 0;
-  while (ok < len) {
-    const step = Math.min(len - ok, PAGE_SIZE - (at % PAGE_SIZE));
-    if (!p.mem.accessible(at, step, perm)) break;
-    ok += step;
-    at += step;
-  }
-  return ok;
 }
 
 /** send, sendto, sendmsg: one step of at most CHUNK readable bytes; EPIPE raises SIGPIPE unless MSG_NOSIGNAL. */
