@@ -3,7 +3,7 @@
 // perf/REPORT.md. A quick pass (CI) uses short budgets and writes perf/results/quick.json.tmp and
 // perf/results/quick.md.tmp instead (ignored by git), so it never replaces the committed report.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { capstoneBenchmarks, loadCapstone } from './capstone.js';
 import { decoderBenchmarks } from './decoder.js';
 import { loadSweepInput } from './input.js';
 import { type Benchmark, type Budget, type Measurement, measure } from './measure.js';
-import { markdownReport, type ExecRecord, type RunRecord, type Skipped, terminalSummary } from './report.js';
+import { markdownReport, type ExecRecord, type RunRecord, type Skipped, type Startup, terminalSummary } from './report.js';
 import { chartSvg } from './chart.js';
 import { spawnSync } from 'node:child_process';
 import type { TenancyRecord } from './tenancy.js';
@@ -116,13 +116,37 @@ async function execSuite(quick: boolean, only: string | undefined): Promise<Exec
       decodeEmitUsPerInstruction: (allTranslate * 1000) / allTranslated,
       compileUsPerInstruction: (allCompile * 1000) / allTranslated,
     },
-    startup: {
-      name: 'hello-glibc', seconds: hello.seconds, qemuSeconds: helloQemu, instructions: hello.instructions,
-      instructionsTranslated: hello.instructionsTranslated, blocksTranslated: hello.blocksTranslated,
-      translateMs: hello.translateMs, compileMs: hello.compileMs,
-      translationShare: (hello.translateMs + hello.compileMs) / 1000 / hello.seconds,
-    },
+    startup: startupOf('hello-glibc', hello, helloQemu),
+    applets: await appletStartups(qemu),
   };
+}
+
+function startupOf(name: string, r: Awaited<ReturnType<typeof runVxts>>, qemuSeconds: number | null): Startup {
+  return {
+    name, seconds: r.seconds, qemuSeconds, instructions: r.instructions,
+    instructionsTranslated: r.instructionsTranslated, blocksTranslated: r.blocksTranslated,
+    translateMs: r.translateMs, compileMs: r.compileMs,
+    translationShare: (r.translateMs + r.compileMs) / 1000 / r.seconds,
+  };
+}
+
+/**
+ * Busybox applets, start-up-heavy work of another kind: Debian's busybox-static:i386 when
+ * test/oracle/fetch-busybox.sh has fetched it (CI does). The first applet translates busybox's
+ * start-up; the later ones find it in the shared code cache.
+ */
+async function appletStartups(qemu: string | null): Promise<Startup[] | { skipped: string }> {
+  const busybox = path.join(repoRoot(), '.cache', 'busybox', 'bin', 'busybox');
+  if (!existsSync(busybox)) return { skipped: 'busybox-static:i386 not fetched (bash test/oracle/fetch-busybox.sh)' };
+  const rows: Startup[] = [];
+  for (const args of [['echo', 'hello'], ['uname', '-m'], ['ls', '/']]) {
+    const name = `busybox ${args.join(' ')}`;
+    progress(`[exec] start-up: ${name} under vxts`);
+    const r = await runVxts(busybox, args);
+    progress(` ${fmt(r.seconds)}s\n`);
+    rows.push(startupOf(name, r, qemu !== null ? runHost(qemu, [busybox, ...args]).seconds : null));
+  }
+  return rows;
 }
 
 /** Runs perf/tenancy.ts in a Node process of its own (so its memory figures are the tenants'). */
