@@ -10,7 +10,7 @@ import { Sandbox, SpawnError, type TenantResult, type TenantSpawnOptions } from 
 import { type Command, parseNumber, UsageError } from './command.js';
 import { LineWriter } from './output.js';
 import { readProgramOrSay } from './program.js';
-import { parseLimit, parseMount, parseSize, type Mount } from './run-options.js';
+import { guestViewOption, parseLimit, parseSize, scanOptions, type Mount } from './run-options.js';
 
 export interface RunManyOptions {
   count: number;
@@ -36,24 +36,11 @@ const FLAGS = new Set(['--deterministic', '--show-output', '--help', '-h']);
 /** Parses everything after `vxts run-many`: options, then N, PROGRAM and the program's arguments. */
 export function parseRunManyArgs(args: readonly string[]): RunManyOptions {
   const o: RunManyOptions = { count: 0, mounts: [], env: [], deterministic: false, showOutput: false, program: '', args: [] };
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') { i++; break; }
-    if (!arg.startsWith('-') || arg === '-') break;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (FLAGS.has(name)) {
-      if (name !== arg) throw new UsageError(`${name} takes no value`);
-      if (name === '--deterministic') o.deterministic = true;
-      else if (name === '--show-output') o.showOutput = true;
-      continue;
-    }
-    if (!WITH_VALUE.has(name)) throw new UsageError(`unknown option ${name} for run-many (see 'vxts run-many --help')`);
-    let value: string;
-    if (name !== arg) value = arg.slice(eq + 1);
-    else if (i + 1 < args.length) value = args[++i];
-    else throw new UsageError(`${name} needs a value (see 'vxts run-many --help')`);
+  const i = scanOptions(args, 'run-many', FLAGS, WITH_VALUE, (name) => {
+    if (name === '--deterministic') o.deterministic = true;
+    else if (name === '--show-output') o.showOutput = true;
+  }, (name, value) => {
+    if (guestViewOption(o, name, value)) return;
     switch (name) {
       case '--concurrency': o.concurrency = parseLimit(value, '--concurrency', 'how many tenants may run at once, e.g. --concurrency 64'); break;
       case '--mem': o.memorySize = parseSize(value); break;
@@ -61,18 +48,9 @@ export function parseRunManyArgs(args: readonly string[]): RunManyOptions {
       case '--cpu-ms': o.cpuMs = parseLimit(value, '--cpu-ms', 'milliseconds of host CPU time per tenant, e.g. --cpu-ms 2000'); break;
       case '--max-procs': o.maxProcesses = parseLimit(value, '--max-procs', 'processes per tenant, at least 1, e.g. --max-procs 16'); break;
       case '--output-limit': o.outputLimit = parseLimit(value, '--output-limit', 'bytes of stdout and stderr per tenant, e.g. --output-limit 1048576'); break;
-      case '--mount': o.mounts.push(parseMount(value)); break;
-      case '--cwd':
-        if (!value.startsWith('/')) throw new UsageError(`--cwd: '${value}' must be an absolute guest path`);
-        o.cwd = value;
-        break;
-      case '--env':
-        if (!/^[^=]+=/.test(value)) throw new UsageError(`--env: '${value}' is not NAME=VALUE`);
-        o.env.push(value);
-        break;
       case '--seed': o.seed = value; break;
     }
-  }
+  });
   const rest = args.slice(i);
   if (rest.length === 0) throw new UsageError(`run-many needs N and a PROGRAM (see 'vxts run-many --help')`);
   if (!/^\s*(0x[0-9a-f]+|[0-9]+)\s*$/i.test(rest[0])) throw new UsageError(`run-many: N '${rest[0]}' is not a number; give how many copies to run, e.g. run-many 100 ./prog`);

@@ -71,49 +71,76 @@ export function parseLimit(text: string, option: string, meaning: string): numbe
   return n;
 }
 
+/**
+ * Scans the options at the front of `args` (`--opt VALUE`, `--opt=VALUE`, flags; `--` ends them;
+ * the first word that is not an option is the program): each flag goes to `onFlag`, each value to
+ * `onValue`. Returns the index of the first argument after the options. Shared by run and
+ * run-many, so both read options the same way and name mistakes the same way.
+ */
+export function scanOptions(
+  args: readonly string[], command: string, flags: ReadonlySet<string>, withValue: ReadonlySet<string>,
+  onFlag: (name: string) => void, onValue: (name: string, value: string) => void,
+): number {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return i + 1;
+    if (!arg.startsWith('-') || arg === '-') break;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (flags.has(name)) {
+      if (name !== arg) throw new UsageError(`${name} takes no value`);
+      onFlag(name);
+      continue;
+    }
+    if (!withValue.has(name)) throw new UsageError(`unknown option ${name} for ${command} (see 'vxts ${command} --help')`);
+    let value: string;
+    if (name !== arg) value = arg.slice(eq + 1);
+    else if (i + 1 < args.length) value = args[++i];
+    else throw new UsageError(`${name} needs a value (see 'vxts ${command} --help')`);
+    onValue(name, value);
+  }
+  return i;
+}
+
+/** --mount, --cwd and --env: the guest's view, read the same way by run and run-many. False for other options. */
+export function guestViewOption(o: { mounts: Mount[]; env: string[]; cwd?: string }, name: string, value: string): boolean {
+  switch (name) {
+    case '--mount': o.mounts.push(parseMount(value)); return true;
+    case '--cwd':
+      if (!value.startsWith('/')) throw new UsageError(`--cwd: '${value}' must be an absolute guest path`);
+      o.cwd = value;
+      return true;
+    case '--env':
+      if (!/^[^=]+=/.test(value)) throw new UsageError(`--env: '${value}' is not NAME=VALUE`);
+      o.env.push(value);
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Parses `args` (everything after `vxts run`). */
 export function parseRunArgs(args: readonly string[]): RunCommandOptions {
   const o: RunCommandOptions = {
     mounts: [], env: [], clearEnv: false, strace: false, stats: false, trace: false, deterministic: false,
     program: '', args: [], help: false,
   };
-  let i = 0;
-  for (; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') { i++; break; }
-    if (!arg.startsWith('-') || arg === '-') break;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (FLAGS.has(name)) {
-      if (name !== arg) throw new UsageError(`${name} takes no value`);
-      if (name === '--help' || name === '-h') o.help = true;
-      else if (name === '--clear-env') o.clearEnv = true;
-      else if (name === '--deterministic') o.deterministic = true;
-      else o[name.slice(2) as 'strace' | 'stats' | 'trace'] = true;
-      continue;
-    }
-    if (!WITH_VALUE.has(name)) throw new UsageError(`unknown option ${name} for run (see 'vxts run --help')`);
-    let value: string;
-    if (name !== arg) value = arg.slice(eq + 1);
-    else if (i + 1 < args.length) value = args[++i];
-    else throw new UsageError(`${name} needs a value (see 'vxts run --help')`);
+  const i = scanOptions(args, 'run', FLAGS, WITH_VALUE, (name) => {
+    if (name === '--help' || name === '-h') o.help = true;
+    else if (name === '--clear-env') o.clearEnv = true;
+    else if (name === '--deterministic') o.deterministic = true;
+    else o[name.slice(2) as 'strace' | 'stats' | 'trace'] = true;
+  }, (name, value) => {
+    if (guestViewOption(o, name, value)) return;
     switch (name) {
-      case '--mount': o.mounts.push(parseMount(value)); break;
-      case '--cwd':
-        if (!value.startsWith('/')) throw new UsageError(`--cwd: '${value}' must be an absolute guest path`);
-        o.cwd = value;
-        break;
-      case '--env':
-        if (!/^[^=]+=/.test(value)) throw new UsageError(`--env: '${value}' is not NAME=VALUE`);
-        o.env.push(value);
-        break;
       case '--mem': o.memorySize = parseSize(value); break;
       case '--cpu-insns': o.cpuInstructions = parseNumber(value, '--cpu-insns', Number.MAX_SAFE_INTEGER); break;
       case '--cpu-ms': o.cpuMs = parseLimit(value, '--cpu-ms', 'milliseconds of host CPU time, e.g. --cpu-ms 2000'); break;
       case '--max-procs': o.maxProcesses = parseLimit(value, '--max-procs', 'processes, at least 1 (the program itself), e.g. --max-procs 16'); break;
       case '--seed': o.seed = value; break;
     }
-  }
+  });
   if (i < args.length) {
     o.program = args[i];
     o.args = args.slice(i + 1);
