@@ -14,23 +14,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox, type TenantResult, type TenantSpawnOptions } from '../src/index';
+import { outcomeAs, type Outcome } from './support/tenant';
 
 const BIN = join(__dirname, '..', 'guests', 'bin');
 /** The default arena: 1 GiB, so 0x40000000 is the first address past it. */
 const END = 0x4000_0000;
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
-interface Outcome { out: string; err: string; r: TenantResult }
-
-async function outcome(t: ReturnType<Sandbox['spawn']>): Promise<Outcome> {
-  const text = (s: NodeJS.ReadableStream): Promise<string> => new Promise((res) => {
-    const c: Buffer[] = [];
-    s.on('data', (b: Buffer) => c.push(b));
-    s.on('end', () => res(Buffer.concat(c).toString('latin1')));
-  });
-  const [out, err, r] = await Promise.all([text(t.stdout), text(t.stderr), t.exited]);
-  return { out, err, r };
-}
+const outcome = (t: ReturnType<Sandbox['spawn']>): Promise<Outcome> => outcomeAs(t, 'latin1');
 
 const sandbox = new Sandbox();
 /** Runs guests/bin/NAME-musl with `args`; argv[0] is `o.argv[0]` when given, else NAME. */

@@ -16,6 +16,7 @@ import { Sandbox, SpawnError, type TenantResult, type TenantSpawnOptions } from 
 import type { TenantHandle } from '../src/api/tenant-handle';
 import { assemble, loadAssembler } from './support/asm';
 import { simpleProgram, TEXT, DATA } from './support/elf-builder';
+import { outcome, type Outcome } from './support/tenant';
 
 beforeAll(loadAssembler);
 
@@ -36,17 +37,6 @@ const ECHO = () => program(`
   d: mov eax, 4; mov ebx, 1; int 0x80
   mov eax, 1; xor ebx, ebx; int 0x80`);
 
-interface Outcome { out: string; err: string; r: TenantResult }
-
-async function outcome(t: TenantHandle): Promise<Outcome> {
-  const text = (s: NodeJS.ReadableStream): Promise<string> => new Promise((res) => {
-    const c: Buffer[] = [];
-    s.on('data', (b: Buffer) => c.push(b));
-    s.on('end', () => res(Buffer.concat(c).toString('utf8')));
-  });
-  const [out, err, r] = await Promise.all([text(t.stdout), text(t.stderr), t.exited]);
-  return { out, err, r };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

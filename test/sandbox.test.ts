@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Sandbox, type TenantHandle, type TenantResult } from '../src/index';
 import { assemble, loadAssembler } from './support/asm';
 import { simpleProgram, TEXT, DATA } from './support/elf-builder';
+import { outcome, type Outcome } from './support/tenant';
 
 beforeAll(loadAssembler);
 
@@ -16,16 +17,6 @@ const BIN = join(ROOT, 'guests', 'bin');
 const golden = (b: string): string => readFileSync(join(ROOT, 'test', 'golden', 'guests', `${b}.stdout`), 'utf8');
 const program = (text: string, data?: Uint8Array): Uint8Array => simpleProgram(assemble(text, TEXT), { data });
 
-/** Output and result of a tenant. */
-async function outcome(t: TenantHandle): Promise<{ out: string; err: string; r: TenantResult }> {
-  const text = (s: NodeJS.ReadableStream): Promise<string> => new Promise((res) => {
-    const c: Buffer[] = [];
-    s.on('data', (b: Buffer) => c.push(b));
-    s.on('end', () => res(Buffer.concat(c).toString('utf8')));
-  });
-  const [out, err, r] = await Promise.all([text(t.stdout), text(t.stderr), t.exited]);
-  return { out, err, r };
-}
 
 /** Prints argv[1] and exits 0. */
 const ECHO = () => program(`
