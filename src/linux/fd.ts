@@ -95,6 +95,13 @@ export class FdTable {
   setCloseOnExec(fd: number, on: boolean): void { this.cloexec[fd] = on; }
 
   /** Open descriptor numbers, ascending. */
+  /** Descriptors open now (what the memory account charges; no array is built). */
+  get size(): number {
+    let n = 0;
+    for (const d of this.table) if (d !== undefined) n++;
+    return n;
+  }
+
   numbers(): number[] {
     const out: number[] = [];
     this.table.forEach((d, fd) => { if (d !== undefined) out.push(fd); });

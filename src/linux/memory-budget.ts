@@ -66,5 +66,5 @@ export class MemoryBudget {
 /** The host cost of process `p` now (see the header for what is counted). */
 export function processHostCost(p: LinuxProcess): number {
   return PROCESS_HOST_BYTES + p.machine.memory.tablePages * 4096 + p.machine.stats.privateCodeBytes * CODE_HOST_FACTOR +
-    p.fds.numbers().length * FD_HOST_BYTES;
+    p.fds.size * FD_HOST_BYTES;
 }
